@@ -1,0 +1,49 @@
+# Every target bootstraps its own virtual environment, so a fresh clone needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
+DATA ?= briefings
+
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: site serve check test lint bench schemas lock clean
+
+$(STAMP):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+site: $(STAMP) ## validate the data and build the site into site/
+	$(BIN)/briefings check --data $(DATA)
+	$(BIN)/mkdocs build --strict --quiet
+
+serve: $(STAMP) ## live preview on http://127.0.0.1:8000
+	$(BIN)/briefings check --data $(DATA)
+	$(BIN)/mkdocs serve
+
+check: $(STAMP) ## validate the data; every problem as path:line:col
+	$(BIN)/briefings check --data $(DATA)
+
+test: $(STAMP) ## run every test
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff and mypy
+	$(BIN)/ruff check builder tests bench
+	$(BIN)/ruff format --check builder tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP) ## measure the stages on synthetic repositories; prints one line per target
+	$(BIN)/python -m bench
+
+schemas: $(STAMP) ## regenerate the committed JSON Schemas from the model
+	$(BIN)/briefings schemas --out schemas
+
+lock: $(STAMP) ## refresh requirements.lock from what is installed
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
+
+clean:
+	rm -rf site docs/generated .pytest_cache .mypy_cache .ruff_cache

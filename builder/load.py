@@ -1,0 +1,266 @@
+"""Strict YAML loading: every scalar stays a string, positions are kept, traps are refused.
+
+libyaml's parser and composer do the reading; the type guessing that `yaml.load` does (and that
+turns `22:30` into 1350 and `NO` into False) is skipped entirely, which is also why this is faster.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem, problem
+
+MAX_FILE_BYTES = 256 * 1024
+MAX_VALUE_CHARS = 20_000
+MAX_DEPTH = 12
+
+try:
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # PyYAML built without libyaml: same behaviour, slower
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _PurePythonParser(Reader, Scanner, Parser, Composer):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+    _Parser = _PurePythonParser  # type: ignore[misc,assignment]
+
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_DEFAULT_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: _SEQ, yaml.MappingNode: _MAP}
+
+
+class _TextLoader(_Parser):  # type: ignore[misc,valid-type]
+    """libyaml's parser and composer, with a resolver that types nothing."""
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        return _DEFAULT_TAGS[kind]
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+# Control characters other than tab and newline; also C1 controls, surrogates, BOMs inside text and
+# the Unicode non-characters, all of which YAML forbids or which only ever arrive by accident.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
+
+# libyaml's composer recurses in C and crashes on very deep nesting, so nesting is bounded before
+# composing. Only these shapes can introduce an anchor, alias, tag, complex key, another document
+# or several nesting levels on one line; indentation alone cannot nest deeper than a few hundred
+# levels within MAX_FILE_BYTES, and flow collections cannot nest deeper than their bracket count.
+# Files with none of them take the fast path; the others are first read event by event, which
+# catches those constructs with their positions before anything is composed.
+_NEEDS_EVENT_SCAN = re.compile(r"(?:^|[\s,\[\]{}])[&*!?]|-[ \t]+-(?:[ \t]|$)|^---|^\.\.\.", re.MULTILINE)
+_MAX_FAST_BRACKETS = 100
+
+
+@dataclass
+class Document:
+    """One loaded file: its data as plain dicts, lists and strings, and the node tree for positions."""
+
+    path: str
+    data: dict[str, Any]
+    root: yaml.MappingNode = field(repr=False)
+
+    def position(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+        """1-based (line, col) of the value at `loc`, or of its key; the nearest existing ancestor."""
+        node: yaml.Node = self.root
+        found = (node.start_mark.line + 1, node.start_mark.column + 1)
+        for depth, part in enumerate(loc):
+            last = depth == len(loc) - 1
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                match = next((kv for kv in node.value if kv[0].value == part), None)
+                if match is None:
+                    break
+                target = match[0] if key and last else match[1]
+                node = match[1]
+                found = (target.start_mark.line + 1, target.start_mark.column + 1)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                found = (node.start_mark.line + 1, node.start_mark.column + 1)
+            else:
+                break
+        return found
+
+    def problem(self, code: str, loc: tuple[str | int, ...], *, at_key: bool = False, **params: object) -> Problem:
+        """The problem `code` at the value (or, with `at_key`, the key) found at `loc`."""
+        line, col = self.position(loc, key=at_key)
+        return problem(code, self.path, line, col, **params)
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [problem("file-too-large", path, 1, 1, size=len(raw), limit=MAX_FILE_BYTES)]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        good = raw[: error.start].decode("utf-8")
+        line, col = _line_col(good, len(good))
+        return None, [problem("not-utf8", path, line, col, byte=f"0x{raw[error.start]:02x}")]
+    bad = _CONTROL.search(text)
+    if bad:
+        line, col = _line_col(text, bad.start())
+        return None, [problem("control-character", path, line, col, char=f"U+{ord(bad.group()):04X}")]
+    if not text.strip():
+        return None, [problem("empty-file", path, 1, 1)]
+    return text, []
+
+
+def _scan_events(text: str, path: str) -> list[Problem]:
+    """Refuse anchors, aliases, tags and deep nesting from the event stream, before composing."""
+    loader = _TextLoader(text)
+    depth = 0
+    documents = 0
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return []
+            mark = event.start_mark
+            where = (path, mark.line + 1, mark.column + 1)
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    return [problem("multiple-documents", *where)]
+            if isinstance(event, yaml.AliasEvent):
+                return [problem("anchor-or-alias", *where, what="alias", name=f"*{event.anchor}")]
+            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+                return [problem("anchor-or-alias", *where, what="anchor", name=f"&{event.anchor}")]
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag != "!":
+                shown = "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
+                return [problem("yaml-tag", *where, tag=shown)]
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return [problem("too-deep", *where, limit=MAX_DEPTH)]
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as error:
+        return [_syntax_problem(error, path)]
+    finally:
+        loader.dispose()
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, path: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    reason = error.problem or "unreadable YAML"
+    if error.context:
+        start = error.context_mark
+        where = f" that starts at line {start.line + 1}, column {start.column + 1}" if start and start != mark else ""
+        reason = f"{reason} ({error.context}{where})"
+    return problem("yaml-syntax", path, line, col, reason=reason)
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    return "a single value"
+
+
+class _Builder:
+    """Turns a composed node tree into dicts, lists and strings, collecting problems."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def at(self, code: str, node: yaml.Node, **params: object) -> None:
+        mark = node.start_mark
+        self.problems.append(problem(code, self.path, mark.line + 1, mark.column + 1, **params))
+
+    def build(self, node: yaml.Node, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            self.at("too-deep", node, limit=MAX_DEPTH)
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            value: str = node.value
+            if len(value) > MAX_VALUE_CHARS:
+                self.at("value-too-long", node, size=len(value), limit=MAX_VALUE_CHARS)
+            # Only double-quoted scalars have escapes ("\0"); the raw text was checked already.
+            if node.style == '"':
+                bad = _CONTROL.search(value)
+                if bad:
+                    self.at("control-character", node, char=f"U+{ord(bad.group()):04X}")
+            return value
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, depth + 1) for item in node.value]
+        result: dict[str, Any] = {}
+        first: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.at("bad-key", key_node, found=_describe(key_node))
+                continue
+            key = key_node.value
+            if key in first:
+                seen = first[key].start_mark
+                self.at("duplicate-key", key_node, key=key, first_line=seen.line + 1, first_col=seen.column + 1)
+                continue
+            first[key] = key_node
+            result[key] = self.build(value_node, depth + 1)
+        return result
+
+
+def load_text(text: str, path: str) -> tuple[Document | None, list[Problem]]:
+    """Load one record from YAML text; return the document, or None and the problems."""
+    if text.count("[") + text.count("{") > _MAX_FAST_BRACKETS or _NEEDS_EVENT_SCAN.search(text):
+        found = _scan_events(text, path)
+        if found:
+            return None, found
+    loader = _TextLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        return None, [_syntax_problem(error, path)]
+    finally:
+        loader.dispose()
+    if root is None or (isinstance(root, yaml.ScalarNode) and not root.value and not root.style):
+        return None, [problem("empty-file", path, 1, 1)]
+    if not isinstance(root, yaml.MappingNode):
+        mark = root.start_mark
+        return None, [problem("not-a-mapping", path, mark.line + 1, mark.column + 1, found=_describe(root))]
+    builder = _Builder(path)
+    data = builder.build(root, 0)
+    if builder.problems:
+        return None, builder.problems
+    return Document(path, data, root), []
+
+
+def load_file(file: Path, path: str) -> tuple[Document | None, list[Problem]]:
+    """Read and load one record file; `path` is how problems name it."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [problem("file-too-large", path, 1, 1, size=size, limit=MAX_FILE_BYTES)]
+        raw = file.read_bytes()
+    except OSError as error:
+        return None, [problem("invalid-value", path, 1, 1, reason=f"cannot read the file: {error.strerror}")]
+    text, problems = _decode(raw, path)
+    if text is None:
+        return None, problems
+    return load_text(text, path)

@@ -1,0 +1,697 @@
+"""The data model: typed, immutable records, declared once.
+
+Validation, the JSON Schemas for editors and the scaffolding stubs all derive from these classes.
+Every value arrives as text from the strict loader; the types below parse it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, time
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+Loc = tuple[str | int, ...]
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_MAX = 80
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+def is_slug(text: str) -> bool:
+    """True when `text` follows the one id rule: lowercase ASCII words joined by single hyphens."""
+    return len(text) <= SLUG_MAX and _SLUG.fullmatch(text) is not None
+
+
+def _slug(value: Any) -> Any:
+    if isinstance(value, str) and not is_slug(value):
+        raise PydanticCustomError("invalid-id", "invalid id", {"value": value})
+    return value
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            raise PydanticCustomError("empty-text", "empty text")
+    return value
+
+
+Id = Annotated[str, BeforeValidator(_slug), Field(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+
+# --- dates and times -------------------------------------------------------------------------
+
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_YEAR = re.compile(r"(\d{4})")
+Precision = Literal["day", "month", "year", "range"]
+
+
+def _parse_day(text: str) -> date:
+    match = _DAY.fullmatch(text)
+    if not match:
+        raise ValueError("expected YYYY-MM-DD")
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError as error:
+        raise ValueError(str(error)) from None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _parse_point(text: str) -> tuple[date, date, Precision]:
+    if _DAY.fullmatch(text):
+        day = _parse_day(text)
+        return day, day, "day"
+    if match := _MONTH.fullmatch(text):
+        year, month = int(match[1]), int(match[2])
+        if not 1 <= month <= 12:
+            raise ValueError("month must be in 1..12")
+        return date(year, month, 1), _month_end(year, month), "month"
+    if _YEAR.fullmatch(text):
+        year = int(text)
+        return date(year, 1, 1), date(year, 12, 31), "year"
+    raise ValueError("expected YYYY-MM-DD")
+
+
+@dataclass(frozen=True, order=True)
+class FuzzyDate:
+    """A date as precise as the sources allow: a day, a month, a year or a range, maybe approximate.
+
+    Written in the EDTF subset `2021-08-13`, `2021-08`, `2021`, `2021-08-12/2021-08-13`, with a
+    trailing `~` for approximate (`2021-08-12~`).
+    """
+
+    start: date
+    end: date
+    precision: Precision
+    approximate: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> FuzzyDate:
+        text = text.strip()
+        approximate = text.endswith("~")
+        body = text[:-1] if approximate else text
+        if "/" in body:
+            first, _, last = body.partition("/")
+            start, _, _ = _parse_point(first.strip())
+            _, end, _ = _parse_point(last.strip())
+            if end < start:
+                raise ValueError("the range ends before it starts")
+            return cls(start, end, "range", approximate)
+        start, end, precision = _parse_point(body)
+        return cls(start, end, precision, approximate)
+
+    def __str__(self) -> str:
+        if self.precision == "day":
+            text = self.start.isoformat()
+        elif self.precision == "month":
+            text = self.start.isoformat()[:7]
+        elif self.precision == "year":
+            text = str(self.start.year)
+        else:
+            text = f"{self.start.isoformat()}/{self.end.isoformat()}"
+        return text + ("~" if self.approximate else "")
+
+
+def _fuzzy_date(value: Any) -> Any:
+    if isinstance(value, FuzzyDate):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("wrong-type", "wrong type", {"expected": "a date", "found": _kind_of(value)})
+    try:
+        return FuzzyDate.parse(value)
+    except ValueError as error:
+        raise PydanticCustomError("invalid-date", "invalid date", {"value": value, "reason": str(error)}) from None
+
+
+def _day(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("wrong-type", "wrong type", {"expected": "a date", "found": _kind_of(value)})
+    try:
+        return _parse_day(value.strip())
+    except ValueError as error:
+        raise PydanticCustomError("invalid-date", "invalid date", {"value": value, "reason": str(error)}) from None
+
+
+_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?~?$"
+When = Annotated[
+    FuzzyDate,
+    BeforeValidator(_fuzzy_date),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _DATE_PATTERN,
+            "description": "YYYY-MM-DD, YYYY-MM, YYYY or a range START/END; a trailing ~ marks it approximate",
+            "examples": ["2021-08-13", "2021-08", "2021-08-12/2021-08-13", "2021-08-12~"],
+        }
+    ),
+]
+Day = Annotated[
+    date,
+    BeforeValidator(_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
+
+PartOfDay = Literal["early-morning", "morning", "midday", "afternoon", "evening", "night"]
+PARTS_OF_DAY: tuple[str, ...] = PartOfDay.__args__  # type: ignore[attr-defined]
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+@dataclass(frozen=True)
+class TimeOfDay:
+    """A clock time (`22:30`) or a part of the day (`night`) when the sources say no more."""
+
+    clock: time | None = None
+    part: str | None = None
+
+    def __str__(self) -> str:
+        return self.clock.strftime("%H:%M") if self.clock else str(self.part)
+
+
+def _time_of_day(value: Any) -> Any:
+    if isinstance(value, TimeOfDay):
+        return value
+    text = value.strip().lower() if isinstance(value, str) else ""
+    if match := _CLOCK.fullmatch(text):
+        return TimeOfDay(clock=time(int(match[1]), int(match[2])))
+    if text in PARTS_OF_DAY:
+        return TimeOfDay(part=text)
+    raise PydanticCustomError("invalid-time", "invalid time", {"value": value, "choices": ", ".join(PARTS_OF_DAY)})
+
+
+TimeText = Annotated[
+    TimeOfDay,
+    BeforeValidator(_time_of_day),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^([01]?\d|2[0-3]):[0-5]\d$"},
+                {"enum": list(PARTS_OF_DAY)},
+            ],
+            "description": "24-hour HH:MM, or a part of the day",
+        }
+    ),
+]
+
+
+def _time_zone(value: Any) -> Any:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise PydanticCustomError("invalid-time-zone", "invalid time zone", {"value": value}) from None
+    return value
+
+
+TimeZone = Annotated[str, BeforeValidator(_time_zone), Field(examples=["Asia/Kabul", "UTC"])]
+
+# --- numbers, languages, links ---------------------------------------------------------------
+
+_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_NUMBER = re.compile(r"(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?:\s+(thousand|million|billion|trillion))?")
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return value
+    match = _NUMBER.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not match:
+        raise PydanticCustomError("invalid-number", "invalid number", {"value": value})
+    try:
+        number = Decimal(match[1].replace(",", ""))
+    except InvalidOperation:
+        raise PydanticCustomError("invalid-number", "invalid number", {"value": value}) from None
+    return number * _SCALES[match[2]] if match[2] else number
+
+
+Number = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    PlainSerializer(lambda number: format(number.normalize(), "f"), return_type=str),
+    WithJsonSchema(
+        {
+            "type": ["string", "number"],
+            "pattern": r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?( (thousand|million|billion|trillion))?$",
+            "examples": ["3000", "3,000", "1 trillion"],
+        }
+    ),
+]
+
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi", "prs", "pbt"})
+
+
+def _language(value: Any) -> Any:
+    if not isinstance(value, str) or not _LANGUAGE.fullmatch(value.strip()):
+        raise PydanticCustomError("invalid-language", "invalid language", {"value": value})
+    return value.strip()
+
+
+Language = Annotated[str, BeforeValidator(_language), Field(examples=["en", "ps", "fa-AF", "ar"])]
+
+
+def is_right_to_left(language: str) -> bool:
+    """True for languages written right to left (Arabic, Dari/Farsi, Pashto, Urdu, Hebrew...)."""
+    return language.split("-")[0].lower() in RTL_LANGUAGES
+
+
+def _url(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise PydanticCustomError("wrong-type", "wrong type", {"expected": "a web address", "found": _kind_of(value)})
+    text = value.strip()
+    match = re.fullmatch(r"(?i)(https?)://([^/?#\s@]+)([/?#]\S*)?", text)
+    if not match:
+        scheme = text.split(":", 1)[0] if ":" in text else ""
+        reason = (
+            f"only http and https links are allowed, not {scheme}:"
+            if scheme and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme) and not text.lower().startswith("http")
+            else "write the full address, starting with https://"
+        )
+        raise PydanticCustomError("invalid-url", "invalid url", {"value": value, "reason": reason})
+    if not re.fullmatch(r"(?i)[a-z0-9.-]+(:\d{1,5})?", match[2]) or "." not in match[2].split(":")[0]:
+        raise PydanticCustomError("invalid-url", "invalid url", {"value": value, "reason": "the host name is not valid"})
+    return text
+
+
+Url = Annotated[
+    str,
+    BeforeValidator(_url),
+    Field(json_schema_extra={"format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"}),
+]
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "text"
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+Status = Literal["confirmed", "reported", "claimed", "unverified", "disputed", "denied", "retracted"]
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+# Who must be named, and the verb the problem message uses for them.
+NEEDS_CLAIMANT = {"claimed": "claims", "disputed": "disputes", "denied": "denies"}
+
+
+class StatusStep(Strict):
+    """One dated step in a claim's life: claimed by X on the 12th, confirmed on the 13th."""
+
+    status: Status
+    date: When | None = Field(None, description="When this status began; the event's date if omitted")
+    by: Id | None = Field(None, description="The actor who claims, reports, disputes or denies it")
+    sources: list[Id] = Field(default_factory=list, description="Sources for this step; the event's if omitted")
+    note: Text | None = None
+
+
+def _steps(value: Any) -> Any:
+    # `status: confirmed` and a single mapping are shorthands for a one-step history.
+    if isinstance(value, str):
+        return [{"status": value.strip()}]
+    if isinstance(value, dict):
+        return [value]
+    return value
+
+
+class _ShorthandSchema:
+    """JSON Schema for a list that may also be written as one item or as one status word."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        as_list = handler(core_schema)
+        return {
+            "anyOf": [{"enum": list(STATUSES)}, as_list["items"], as_list],
+            "description": "A status word, or its dated history, oldest first",
+        }
+
+
+StatusHistory = Annotated[list[StatusStep], BeforeValidator(_steps), _ShorthandSchema()]
+
+
+Qualifier = Literal["exactly", "about", "more-than", "at-least", "fewer-than", "up-to"]
+
+
+class Figure(Strict):
+    """A number someone gives: a value or a low/best/high range, with its unit, source and date."""
+
+    id: Id = Field(description="Unique across the repository; the figure's permalink")
+    label: Text = Field(description="What is counted, e.g. 'extra US troops to help evacuate embassy staff'")
+    value: Number | None = None
+    low: Number | None = None
+    best: Number | None = None
+    high: Number | None = None
+    qualifier: Qualifier = "exactly"
+    unit: Text | None = Field(None, description="e.g. troops, days, US dollars")
+    by: Id | None = Field(None, description="The actor who gives the figure")
+    as_of: When | None = Field(None, description="When the figure applies; the event's date if omitted")
+    sources: list[Id] = Field(default_factory=list, description="The event's sources if omitted")
+    note: Text | None = None
+
+
+ControlHow = Literal["captured", "handed-over", "surrendered", "withdrawn", "retaken", "held"]
+
+
+class ControlChange(Strict):
+    """A place passing from one actor to another, or staying held, with a status of its own."""
+
+    place: Id
+    from_: Id | None = Field(None, alias="from", description="The actor that held the place before")
+    to: Id = Field(description="The actor that holds the place afterwards (for 'held', the holder)")
+    how: ControlHow = "captured"
+    status: StatusHistory = Field(default_factory=lambda: [StatusStep(status="reported")])
+    sources: list[Id] = Field(default_factory=list, description="The event's sources if omitted")
+    note: Text | None = None
+
+
+EventKind = Literal[
+    "armed-clash",
+    "capture",
+    "handover",
+    "surrender",
+    "withdrawal",
+    "attack",
+    "border-closure",
+    "deployment",
+    "evacuation",
+    "statement",
+    "call",
+    "meeting",
+    "agreement",
+    "negotiation",
+    "assessment",
+    "warning",
+    "decision",
+    "other",
+]
+
+
+class Event(Strict):
+    """Something that happened, as precisely dated and attributed as the sources allow."""
+
+    title: Text
+    date: When
+    time: TimeText | None = None
+    time_zone: TimeZone | None = Field(None, description="Overrides the site's time zone for this event")
+    kind: EventKind = "other"
+    summary: Text | None = None
+    places: list[Id] = Field(default_factory=list)
+    actors: list[Id] = Field(default_factory=list)
+    sources: list[Id] = Field(default_factory=list)
+    status: StatusHistory = Field(default_factory=lambda: [StatusStep(status="reported")])
+    figures: list[Figure] = Field(default_factory=list)
+    control: list[ControlChange] = Field(default_factory=list)
+    tags: list[Id] = Field(default_factory=list)
+
+
+QuoteKind = Literal["direct", "partial", "paraphrase"]
+
+
+class Original(Strict):
+    """The words as spoken, in their own language and script."""
+
+    text: Text
+    language: Language
+
+
+class Quote(Strict):
+    """Words someone said or wrote, verbatim unless marked as partial or paraphrase."""
+
+    speaker: Id = Field(description="The actor who spoke")
+    role: Text | None = Field(None, description="The speaker's role at the time, e.g. 'US Senate Republican leader'")
+    text: Text = Field(description="Verbatim for direct and partial quotes; a paraphrase is never in quotation marks")
+    kind: QuoteKind = "direct"
+    language: Language = "en"
+    original: Original | None = None
+    date: When | None = Field(None, description="Only where the source gives it; never guessed")
+    time: TimeText | None = None
+    medium: Text | None = Field(None, description="How it was said, e.g. 'told Reuters', 'to Al Jazeera TV', 'statement'")
+    sources: list[Id] = Field(default_factory=list)
+    events: list[Id] = Field(default_factory=list, description="Events the quote is about")
+    tags: list[Id] = Field(default_factory=list)
+
+
+SourceKind = Literal[
+    "wire-agency",
+    "newspaper",
+    "news-website",
+    "broadcaster",
+    "magazine",
+    "photo",
+    "video",
+    "official-statement",
+    "government-document",
+    "social-media",
+    "ngo-report",
+    "think-tank",
+    "other",
+]
+
+
+class Source(Strict):
+    """A published item that records cite: an article, a statement, a photo and its caption."""
+
+    title: Text
+    publisher: Text = Field(description="Who published it, e.g. Reuters, AFP, US State Department")
+    kind: SourceKind
+    published: When
+    url: Url | None = None
+    author: Text | None = None
+    via: Text | None = Field(None, description="Who republished it, where it was read")
+    via_url: Url | None = None
+    archive_url: Url | None = None
+    language: Language = "en"
+    note: Text | None = None
+
+
+PlaceKind = Literal[
+    "country",
+    "region",
+    "province",
+    "district",
+    "city",
+    "town",
+    "village",
+    "border-crossing",
+    "airport",
+    "military-base",
+    "prison",
+    "building",
+    "other",
+]
+CoordinatePrecision = Literal["exact", "approximate", "settlement", "district", "province", "country"]
+
+
+def _latitude(value: Any) -> Any:
+    number = _number(value)
+    if not -90 <= number <= 90:
+        raise PydanticCustomError("invalid-value", "latitude", {"reason": f"latitude {value} must be between -90 and 90"})
+    return number
+
+
+def _longitude(value: Any) -> Any:
+    number = _number(value)
+    if not -180 <= number <= 180:
+        raise PydanticCustomError(
+            "invalid-value", "longitude", {"reason": f"longitude {value} must be between -180 and 180"}
+        )
+    return number
+
+
+_COORDINATE_SCHEMA = WithJsonSchema({"type": ["string", "number"], "pattern": r"^-?\d+(\.\d+)?$"})
+Latitude = Annotated[Decimal, BeforeValidator(_latitude), PlainSerializer(str, return_type=str), _COORDINATE_SCHEMA]
+Longitude = Annotated[Decimal, BeforeValidator(_longitude), PlainSerializer(str, return_type=str), _COORDINATE_SCHEMA]
+
+
+class Coordinates(Strict):
+    lat: Latitude
+    lon: Longitude
+    precision: CoordinatePrecision = Field(
+        "settlement", description="How exact: exact, approximate, or the centre of a settlement, district..."
+    )
+
+
+def _country(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{2}", value.strip()):
+        reason = f"'{value}' is not a country code: write two capital letters (ISO 3166-1), such as AF, PK or NO"
+        raise PydanticCustomError("invalid-value", "country", {"reason": reason})
+    return value.strip()
+
+
+CountryCode = Annotated[
+    str, BeforeValidator(_country), Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2, e.g. AF, PK, NO")
+]
+
+
+class Place(Strict):
+    """A place the briefings mention, with where it sits and where it is."""
+
+    name: Text
+    kind: PlaceKind
+    parent: Id | None = Field(None, description="The place that contains it, e.g. the province of a city")
+    country: CountryCode | None = None
+    coordinates: Coordinates | None = None
+    aliases: list[Text] = Field(default_factory=list, description="Other spellings, e.g. Mazar-e-Sharif")
+    note: Text | None = None
+
+
+ActorKind = Literal[
+    "armed-group",
+    "government",
+    "government-agency",
+    "military",
+    "police",
+    "political-party",
+    "international-organisation",
+    "ngo",
+    "media",
+    "person",
+    "group",
+    "other",
+]
+
+
+class Role(Strict):
+    """A role a person held, and when."""
+
+    title: Text
+    since: When | None = None
+    until: When | None = None
+
+
+class Actor(Strict):
+    """A person, group or institution that acts, claims or speaks."""
+
+    name: Text
+    kind: ActorKind
+    short_name: Text | None = None
+    country: CountryCode | None = None
+    part_of: Id | None = Field(None, description="The actor it belongs to, e.g. a ministry's government")
+    roles: list[Role] = Field(default_factory=list, description="For people: roles over time")
+    note: Text | None = None
+
+
+class Briefing(Strict):
+    """A dated edition: what a busy reader must know as of a moment, with its evidence."""
+
+    title: Text
+    as_of: Day = Field(description="The date the briefing is written as of")
+    time: TimeText | None = Field(None, description="As-of time, in the site's time zone")
+    since: Day | None = Field(None, description="Start of the period covered; by default the previous briefing's date")
+    summary: Text | None = None
+    highlights: list[Text] = Field(default_factory=list, description="3 to 6 lines: what a busy reader must know")
+    key_figures: list[Id] = Field(default_factory=list, description="Figure ids")
+    quotes: list[Id] = Field(default_factory=list, description="Featured quote ids")
+    watch: list[Text] = Field(default_factory=list, description="Items to watch")
+    places: list[Id] = Field(default_factory=list, description="Scope: only events at these places (all if empty)")
+    tags: list[Id] = Field(default_factory=list, description="Scope: only events with these tags (all if empty)")
+    draft: bool = False
+
+
+class Site(Strict):
+    """Settings for the whole site, in `briefings/site.yaml`."""
+
+    title: Text = "Situation briefings"
+    description: Text | None = None
+    time_zone: TimeZone = "UTC"
+    language: Language = "en"
+    url: Url | None = Field(None, description="Where the site is published")
+
+
+KINDS: dict[str, type[Strict]] = {
+    "sources": Source,
+    "places": Place,
+    "actors": Actor,
+    "events": Event,
+    "quotes": Quote,
+    "briefings": Briefing,
+}
+SINGULAR = {"sources": "source", "places": "place", "actors": "actor", "events": "event", "quotes": "quote", "briefings": "briefing", "figures": "figure"}
+
+
+def references(kind: str, record: Strict) -> Iterator[tuple[Loc, str, str]]:
+    """Every id a record refers to, as (location in its file, folder of the target, id)."""
+    def each(loc: Loc, target: str, ids: list[str]) -> Iterator[tuple[Loc, str, str]]:
+        for index, ref in enumerate(ids):
+            yield (*loc, index), target, ref
+
+    if isinstance(record, Event):
+        yield from each(("places",), "places", record.places)
+        yield from each(("actors",), "actors", record.actors)
+        yield from each(("sources",), "sources", record.sources)
+        yield from _status_references(("status",), record.status)
+        for i, figure in enumerate(record.figures):
+            if figure.by:
+                yield ("figures", i, "by"), "actors", figure.by
+            yield from each(("figures", i, "sources"), "sources", figure.sources)
+        for i, change in enumerate(record.control):
+            yield ("control", i, "place"), "places", change.place
+            if change.from_:
+                yield ("control", i, "from"), "actors", change.from_
+            yield ("control", i, "to"), "actors", change.to
+            yield from each(("control", i, "sources"), "sources", change.sources)
+            yield from _status_references(("control", i, "status"), change.status)
+    elif isinstance(record, Quote):
+        yield ("speaker",), "actors", record.speaker
+        yield from each(("sources",), "sources", record.sources)
+        yield from each(("events",), "events", record.events)
+    elif isinstance(record, Place):
+        if record.parent:
+            yield ("parent",), "places", record.parent
+    elif isinstance(record, Actor):
+        if record.part_of:
+            yield ("part_of",), "actors", record.part_of
+    elif isinstance(record, Briefing):
+        yield from each(("key_figures",), "figures", record.key_figures)
+        yield from each(("quotes",), "quotes", record.quotes)
+        yield from each(("places",), "places", record.places)
+
+
+def _status_references(loc: Loc, steps: list[StatusStep]) -> Iterator[tuple[Loc, str, str]]:
+    for i, step in enumerate(steps):
+        if step.by:
+            yield (*loc, i, "by"), "actors", step.by
+        for j, ref in enumerate(step.sources):
+            yield (*loc, i, "sources", j), "sources", ref
+
+
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON Schema editors use for one kind of record file."""
+    schema = model.model_json_schema(by_alias=True, mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+@dataclass(frozen=True)
+class Repository:
+    """Every validated record, by kind and id, in id order."""
+
+    site: Site
+    sources: dict[str, Source]
+    places: dict[str, Place]
+    actors: dict[str, Actor]
+    events: dict[str, Event]
+    quotes: dict[str, Quote]
+    briefings: dict[str, Briefing]
+    figures: dict[str, tuple[str, Figure]]
+    """Figure id -> (id of the event that gives it, the figure)."""

@@ -1,0 +1,144 @@
+"""Problems found in the data: one stable code per kind of mistake, one message template each."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Each code is stable (tools and docs refer to it); its template says what is wrong and how to fix it.
+TEMPLATES: dict[str, str] = {
+    # loading
+    "not-utf8": "the file is not UTF-8 text (byte {byte}); save it as UTF-8",
+    "control-character": "control character {char} is not allowed; delete it or retype the text",
+    "file-too-large": "the file is {size} bytes, over the limit of {limit}; split the record or shorten it",
+    "empty-file": "the file is empty; write the record's fields, or delete the file",
+    "yaml-syntax": "YAML syntax error: {reason}; check indentation, colons and quotes around this spot",
+    "anchor-or-alias": "YAML {what} '{name}' is not allowed; write the value out in full",
+    "yaml-tag": "YAML tag '{tag}' is not allowed; remove it (every value is read as text and typed by the schema)",
+    "duplicate-key": "key '{key}' appears twice (first at line {first_line}, column {first_col}); keep one",
+    "not-a-mapping": "the file must hold one record as 'key: value' lines, not {found}",
+    "too-deep": "the data nests deeper than {limit} levels; flatten it",
+    "value-too-long": "the value is {size} characters, over the limit of {limit}; shorten it",
+    "bad-key": "a key must be plain text, not {found}; write 'name: value'",
+    "multiple-documents": "the file holds more than one YAML document ('---'); keep one record per file",
+    # schema
+    "unknown-key": "unknown key '{key}' in {where}{suggestion}",
+    "missing-field": "{where} needs '{key}'; add it",
+    "wrong-type": "'{key}' must be {expected}, not {found}",
+    "invalid-date": "'{value}' is not a date: {reason}; write YYYY-MM-DD, YYYY-MM, a range like 2021-08-12/2021-08-13, or add ~ for approximate",
+    "invalid-time": "'{value}' is not a time of day: write HH:MM (24-hour, quoted is fine) or one of {choices}",
+    "invalid-choice": "'{value}' is not one of {choices}{suggestion}",
+    "invalid-number": "'{value}' is not a number; write digits such as 3000, 3,000 or 1.5",
+    "invalid-url": "'{value}' is not a web address: {reason}",
+    "invalid-id": "'{value}' is not a valid id: use lowercase letters, digits and single hyphens (for example kandahar-city), at most 80 characters",
+    "invalid-language": "'{value}' is not a language code: use a BCP 47 tag such as en, ps, fa-AF or ar",
+    "invalid-time-zone": "'{value}' is not a time zone: use an IANA name such as Asia/Kabul or UTC",
+    "invalid-value": "{reason}",
+    "empty-text": "'{key}' is empty; write the text or remove the key",
+    # repository
+    "unknown-folder": "'{name}' is not a kind of record: records live in {kinds}{suggestion}",
+    "unexpected-file": "only .yaml files belong here; move or delete '{name}'",
+    "duplicate-id": "id '{id}' is already used by {other}; ids must be unique across the repository (case ignored): rename one file",
+    "unknown-reference": "no {kind} has the id '{id}'{suggestion}",
+    # editorial
+    "no-source": "{what} cites no source; add its source ids under 'sources'",
+    "claim-without-claimant": "a '{status}' status must say who {verb} it; add 'by: <actor id>'",
+    "status-out-of-order": "status steps must go oldest first; this step ({date}) is older than the one before ({previous})",
+    "reversed-range": "{what}: {low} comes after {high}; put the smaller first",
+    "bad-period": "the period {reason}",
+    "dated-after-briefing": "{what} is dated {date}, after this briefing's as-of date {as_of}; remove it from the briefing or move the as-of date",
+    "figure-value": "a figure needs either 'value' or a range ('low', 'high', optionally 'best'), not {found}",
+    "duplicate-in-list": "'{value}' is listed twice; keep one",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in one file, at a 1-based line and column."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message} [{self.code}]"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+def problem(code: str, path: str, line: int, col: int, **params: object) -> Problem:
+    """Build the problem `code` at a position, filling its message template."""
+    return Problem(path, line, col, code, TEMPLATES[code].format(**params))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """'; did you mean 'x'?' for the closest choice, or '' when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word.casefold(), [c.casefold() for c in choices], n=1, cutoff=0.6)
+    if not close:
+        return ""
+    original = next(c for c in choices if c.casefold() == close[0])
+    return f"; did you mean '{original}'?"
+
+
+def format_text(problems: list[Problem]) -> str:
+    lines = [str(p) for p in problems]
+    noun = "problem" if len(problems) == 1 else "problems"
+    lines.append(f"{len(problems)} {noun} found")
+    return "\n".join(lines)
+
+
+def _github_escape(text: str, *, prop: bool) -> str:
+    # The workflow-command escaping GitHub documents for messages and properties.
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_github(problems: list[Problem]) -> str:
+    lines = []
+    for p in problems:
+        props = (
+            f"file={_github_escape(p.path, prop=True)},line={p.line},col={p.col},"
+            f"title={_github_escape(p.code, prop=True)}"
+        )
+        lines.append(f"::error {props}::{_github_escape(p.message, prop=False)}")
+    lines.append(format_text(problems))
+    return "\n".join(lines)
+
+
+def format_json(problems: list[Problem]) -> str:
+    return json.dumps({"problems": [p.as_dict() for p in problems], "count": len(problems)}, indent=2)
+
+
+def job_summary(problems: list[Problem]) -> str:
+    """A Markdown table of every problem, for GitHub's job summary (annotations show only ten)."""
+    if not problems:
+        return "### Briefings check\n\nNo problems found.\n"
+
+    def cell(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("`", "'")
+
+    rows = [f"| {cell(p.path)}:{p.line}:{p.col} | `{p.code}` | {cell(p.message)} |" for p in problems]
+    head = f"### Briefings check\n\n{len(problems)} problem(s) found.\n\n| where | code | problem |\n|---|---|---|\n"
+    return head + "\n".join(rows) + "\n"
+
+
+class DataError(Exception):
+    """Raised by a stage when the data has problems; carries every one of them, sorted."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__(f"{len(self.problems)} problem(s) in the data")

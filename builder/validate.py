@@ -1,0 +1,340 @@
+"""Validation: find every record file, check each against the schema, then across records.
+
+Every check runs and every problem is collected; the caller fails once, with all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import model
+from .load import Document, load_file
+from .model import KINDS, NEEDS_CLAIMANT, SINGULAR, Loc, Repository, Strict
+from .problems import TEMPLATES, DataError, Problem, did_you_mean, problem
+
+SITE_FILE = "site.yaml"
+_EXTENSIONS = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A record that passed the schema: its kind (folder), id, typed record and source document."""
+
+    kind: str
+    id: str
+    record: Strict
+    doc: Document
+
+
+def find_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
+    """Every record file under `root` as (kind, path), sorted; stray files and folders are problems."""
+    found: list[tuple[str, Path]] = []
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return [], [problem("unknown-folder", str(root), 1, 1, name=str(root), suggestion="", kinds="a data folder")]
+    for entry in sorted(root.iterdir()):
+        if _ignored(entry) or entry.name == SITE_FILE:
+            continue
+        where = _display(entry, root)
+        if entry.is_dir():
+            if entry.name in KINDS:
+                for file in sorted(entry.rglob("*")):
+                    if file.is_file() and not any(_ignored(part) for part in file.relative_to(root).parents[:-1]):
+                        if _ignored(file):
+                            continue
+                        if file.suffix in _EXTENSIONS:
+                            found.append((entry.name, file))
+                        else:
+                            problems.append(problem("unexpected-file", _display(file, root), 1, 1, name=file.name))
+            else:
+                kinds = ", ".join(f"{k}/" for k in KINDS)
+                problems.append(
+                    problem("unknown-folder", where, 1, 1, name=entry.name, suggestion=did_you_mean(entry.name, KINDS), kinds=kinds)
+                )
+        else:
+            problems.append(problem("unexpected-file", where, 1, 1, name=entry.name))
+    return found, problems
+
+
+def _ignored(path: Path) -> bool:
+    return path.name.startswith(".") or path.name.lower().startswith("readme")
+
+
+def _display(path: Path, root: Path) -> str:
+    # Problems name files as the editor sees them: relative to the working directory when possible.
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(root.name / path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def validate(root: Path) -> Repository:
+    """Load and check every record under `root`; raise DataError with every problem found."""
+    files, problems = find_files(root)
+    loaded: list[Loaded] = []
+    for kind, file in files:
+        doc, found = load_file(file, _display(file, root))
+        problems.extend(found)
+        if doc is None:
+            continue
+        record, found = check_record(kind, file.stem, doc)
+        problems.extend(found)
+        if record is not None:
+            loaded.append(Loaded(kind, file.stem, record, doc))
+    site = model.Site()
+    site_file = root / SITE_FILE
+    if site_file.is_file():
+        doc, found = load_file(site_file, _display(site_file, root))
+        problems.extend(found)
+        if doc is not None:
+            checked, found = _check_schema("site", model.Site, doc)
+            problems.extend(found)
+            site = checked if isinstance(checked, model.Site) else site
+    repository, found = _link(site, loaded)
+    problems.extend(found)
+    problems.extend(_editorial(loaded, repository))
+    if problems:
+        raise DataError(problems)
+    return repository
+
+
+def check_record(kind: str, stem: str, doc: Document) -> tuple[Strict | None, list[Problem]]:
+    """Check one loaded file against its kind's schema and the id rule."""
+    problems = []
+    if not model.is_slug(stem):
+        problems.append(problem("invalid-id", doc.path, 1, 1, value=stem))
+    if "id" in doc.data and kind != "figures":
+        problems.append(
+            doc.problem("invalid-value", ("id",), at_key=True, reason="a record's id is its file name; remove 'id' or rename the file")
+        )
+        return None, problems
+    record, found = _check_schema(kind, KINDS[kind], doc)
+    return record, problems + found
+
+
+def _check_schema(kind: str, cls: type[Strict], doc: Document) -> tuple[Strict | None, list[Problem]]:
+    try:
+        return cls.model_validate(doc.data), []
+    except ValidationError as error:
+        return None, [_schema_problem(kind, cls, doc, detail) for detail in error.errors(include_url=False)]
+
+
+def _schema_problem(kind: str, cls: type[Strict], doc: Document, detail: Any) -> Problem:
+    loc: Loc = tuple(detail["loc"])
+    kind_of_error: str = detail["type"]
+    context: dict[str, Any] = dict(detail.get("ctx") or {})
+    value = detail.get("input")
+    key = str(loc[-1]) if loc else kind
+    if kind_of_error == "empty-text":
+        return doc.problem("empty-text", loc, key=key)
+    if kind_of_error in TEMPLATES:
+        return doc.problem(kind_of_error, loc, **context)
+    if kind_of_error == "missing":
+        return doc.problem("missing-field", loc[:-1], key=key, where=_where(kind, loc[:-1]))
+    if kind_of_error == "extra_forbidden":
+        allowed = _allowed_keys(cls, loc[:-1])
+        return doc.problem(
+            "unknown-key", loc, at_key=True, key=key, where=_where(kind, loc[:-1]), suggestion=_key_hint(key, allowed)
+        )
+    if kind_of_error == "literal_error":
+        choices = re.findall(r"'([^']*)'", context.get("expected", ""))
+        shown = value if isinstance(value, str) else _found(value)
+        return doc.problem(
+            "invalid-choice", loc, value=shown, choices=", ".join(choices), suggestion=did_you_mean(str(shown), choices)
+        )
+    if kind_of_error in {"bool_parsing", "bool_type"}:
+        return doc.problem("invalid-choice", loc, value=value, choices="true, false", suggestion="")
+    expected = {
+        "string_type": "text",
+        "list_type": "a list ('- item' lines, or [a, b])",
+        "model_type": "a mapping of keys and values",
+        "dict_type": "a mapping of keys and values",
+        "model_attributes_type": "a mapping of keys and values",
+    }.get(kind_of_error)
+    if expected:
+        return doc.problem("wrong-type", loc, key=key, expected=expected, found=_found(value))
+    return doc.problem("invalid-value", loc, reason=f"'{key}': {detail['msg']}")
+
+
+def _found(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"'{value}'"
+
+
+def _where(kind: str, loc: Loc) -> str:
+    name = SINGULAR.get(kind, kind)
+    if not loc:
+        return f"this {name}"
+    parts = [f"item {part + 1}" if isinstance(part, int) else f"'{part}'" for part in loc]
+    return f"{' '.join(parts)} of this {name}"
+
+
+def _key_hint(key: str, allowed: list[str]) -> str:
+    if not allowed:
+        return "; remove it"
+    hint = did_you_mean(key, allowed)
+    return hint or f"; allowed keys are {', '.join(allowed)}"
+
+
+@cache
+def _schema(cls: type[Strict]) -> dict[str, Any]:
+    return model.json_schema(cls)
+
+
+def _allowed_keys(cls: type[Strict], loc: Loc) -> list[str]:
+    """The keys the schema allows at `loc`, found by walking the JSON Schema."""
+    schema = _schema(cls)
+    defs = schema.get("$defs", {})
+
+    def objects(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        if "$ref" in node:
+            yield from objects(defs[node["$ref"].rsplit("/", 1)[-1]])
+        for option in node.get("anyOf", []):
+            yield from objects(option)
+        if "properties" in node or "items" in node:
+            yield node
+
+    current = [schema]
+    for part in loc:
+        following = []
+        for node in current:
+            for candidate in objects(node):
+                if isinstance(part, int) and "items" in candidate:
+                    following.append(candidate["items"])
+                elif isinstance(part, str) and part in candidate.get("properties", {}):
+                    following.append(candidate["properties"][part])
+        current = following
+    keys: list[str] = []
+    for node in current:
+        for candidate in objects(node):
+            keys.extend(k for k in candidate.get("properties", {}) if k not in keys)
+    return keys
+
+
+def _link(site: model.Site, loaded: list[Loaded]) -> tuple[Repository, list[Problem]]:
+    """Check ids and references across records and build the repository."""
+    problems: list[Problem] = []
+    owners: dict[str, tuple[str, Loaded, Loc]] = {}
+
+    def claim(identifier: str, kind: str, item: Loaded, loc: Loc) -> None:
+        folded = identifier.casefold()
+        if folded in owners:
+            other_kind, other, other_loc = owners[folded]
+            other_desc = f"the {SINGULAR[other_kind]} in {other.doc.path}"
+            here_desc = f"the {SINGULAR[kind]} in {item.doc.path}"
+            problems.append(item.doc.problem("duplicate-id", loc, id=identifier, other=other_desc))
+            problems.append(other.doc.problem("duplicate-id", other_loc, id=identifier, other=here_desc))
+        else:
+            owners[folded] = (kind, item, loc)
+
+    by_kind: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
+    figures: dict[str, tuple[str, model.Figure]] = {}
+    for item in loaded:
+        claim(item.id, item.kind, item, ())
+        by_kind[item.kind][item.id] = item.record
+        if isinstance(item.record, model.Event):
+            for index, figure in enumerate(item.record.figures):
+                claim(figure.id, "figures", item, ("figures", index, "id"))
+                figures[figure.id] = (item.id, figure)
+    known: dict[str, set[str]] = {kind: set(records) for kind, records in by_kind.items()}
+    known["figures"] = set(figures)
+    for item in loaded:
+        for loc, target, identifier in model.references(item.kind, item.record):
+            if identifier in known[target]:
+                continue
+            elsewhere = owners.get(identifier.casefold())
+            if elsewhere and elsewhere[0] != target:
+                hint = f" ('{identifier}' is {'an' if SINGULAR[elsewhere[0]][0] in 'aeiou' else 'a'} {SINGULAR[elsewhere[0]]})"
+            else:
+                hint = did_you_mean(identifier, sorted(known[target])) or f"; fix the id or add {target}/{identifier}.yaml"
+            problems.append(item.doc.problem("unknown-reference", loc, kind=SINGULAR[target], id=identifier, suggestion=hint))
+    repository = Repository(
+        site=site,
+        figures=dict(sorted(figures.items())),
+        **{kind: dict(sorted(records.items())) for kind, records in by_kind.items()},
+    )
+    return repository, problems
+
+
+def _editorial(loaded: list[Loaded], repository: Repository) -> Iterator[Problem]:
+    """The rules that make a briefing trustworthy: sources, claimants, sane dates."""
+    for item in loaded:
+        record, doc = item.record, item.doc
+        if isinstance(record, model.Event):
+            if not record.sources:
+                yield doc.problem("no-source", ("sources",), what="this event")
+            yield from _steps(doc, ("status",), record.status)
+            for index, change in enumerate(record.control):
+                yield from _steps(doc, ("control", index, "status"), change.status)
+            for index, figure in enumerate(record.figures):
+                yield from _figure(doc, ("figures", index), figure)
+            for field in ("places", "actors", "sources", "tags"):
+                yield from _repeats(doc, (field,), getattr(record, field))
+        elif isinstance(record, model.Quote):
+            if not record.sources:
+                yield doc.problem("no-source", ("sources",), what="this quote")
+            for field in ("sources", "events", "tags"):
+                yield from _repeats(doc, (field,), getattr(record, field))
+        elif isinstance(record, model.Briefing):
+            yield from _briefing(doc, record, repository)
+
+
+def _steps(doc: Document, loc: Loc, steps: list[model.StatusStep]) -> Iterator[Problem]:
+    previous: model.StatusStep | None = None
+    for index, step in enumerate(steps):
+        if step.status in NEEDS_CLAIMANT and not step.by:
+            yield doc.problem("claim-without-claimant", (*loc, index), status=step.status, verb=NEEDS_CLAIMANT[step.status])
+        if previous and previous.date and step.date and step.date.start < previous.date.start:
+            yield doc.problem("status-out-of-order", (*loc, index, "date"), date=step.date, previous=previous.date)
+        previous = step if step.date else previous
+
+
+def _figure(doc: Document, loc: Loc, figure: model.Figure) -> Iterator[Problem]:
+    has_range = figure.low is not None or figure.high is not None
+    if figure.value is not None and (has_range or figure.best is not None):
+        yield doc.problem("figure-value", loc, found="both")
+    elif figure.value is None and (figure.low is None or figure.high is None):
+        yield doc.problem("figure-value", loc, found="neither" if not has_range else "only one end of the range")
+    if figure.low is not None and figure.high is not None:
+        if figure.low > figure.high:
+            yield doc.problem("reversed-range", (*loc, "low"), what="the figure's range", low=figure.low, high=figure.high)
+        elif figure.best is not None and not figure.low <= figure.best <= figure.high:
+            yield doc.problem(
+                "invalid-value", (*loc, "best"), reason=f"the best estimate {figure.best} must lie between low and high"
+            )
+
+
+def _repeats(doc: Document, loc: Loc, values: list[str]) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            yield doc.problem("duplicate-in-list", (*loc, index), value=value)
+        seen.add(value)
+
+
+def _briefing(doc: Document, briefing: model.Briefing, repository: Repository) -> Iterator[Problem]:
+    as_of = briefing.as_of
+    if briefing.since and briefing.since > as_of:
+        yield doc.problem("bad-period", ("since",), reason=f"starts on {briefing.since}, after the as-of date {as_of}")
+    for index, figure_id in enumerate(briefing.key_figures):
+        if figure_id in repository.figures:
+            event_id, figure = repository.figures[figure_id]
+            dated = figure.as_of or repository.events[event_id].date
+            if dated.start > as_of:
+                yield doc.problem("dated-after-briefing", ("key_figures", index), what=f"figure '{figure_id}'", date=dated, as_of=as_of)
+    for index, quote_id in enumerate(briefing.quotes):
+        quote = repository.quotes.get(quote_id)
+        if quote and quote.date and quote.date.start > as_of:
+            yield doc.problem("dated-after-briefing", ("quotes", index), what=f"quote '{quote_id}'", date=quote.date, as_of=as_of)
+    for field in ("key_figures", "quotes", "places", "tags"):
+        yield from _repeats(doc, (field,), getattr(briefing, field))

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from builder.problems import DataError, Problem
+from builder.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "briefings"
+
+# The smallest repository that validates: one record of each kind, all linked.
+BASE: dict[str, str] = {
+    "sources/report.yaml": """
+        title: Taliban capture Kandahar
+        publisher: Reuters
+        kind: wire-agency
+        published: 2021-08-13
+    """,
+    "actors/taliban.yaml": "name: Taliban\nkind: armed-group\n",
+    "actors/government.yaml": "name: Afghan government\nkind: government\n",
+    "places/kandahar.yaml": "name: Kandahar\nkind: city\ncountry: AF\n",
+    "events/kandahar-falls.yaml": """
+        title: Taliban take Kandahar
+        date: 2021-08-13
+        places: [kandahar]
+        actors: [taliban]
+        sources: [report]
+        figures:
+          - id: troops
+            label: extra US troops
+            value: 3,000
+    """,
+    "quotes/official.yaml": """
+        speaker: government
+        text: The Taliban took control of Kandahar city
+        sources: [report]
+    """,
+    "briefings/2021-08-13.yaml": """
+        title: Briefing, 13 August 2021
+        as_of: 2021-08-13
+        key_figures: [troops]
+        quotes: [official]
+    """,
+}
+
+
+def write_tree(root: Path, files: dict[str, str | bytes | None]) -> Path:
+    """Write `files` (relative path -> text, bytes, or None to delete) under `root`."""
+    for name, content in files.items():
+        path = root / name
+        if content is None:
+            path.unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Callable[..., Path]:
+    """A data folder holding BASE with some files replaced, added or (None) removed."""
+
+    def make(files: dict[str, str | bytes | None] | None = None) -> Path:
+        data = tmp_path / "briefings"
+        write_tree(data, dict(BASE))
+        write_tree(data, files or {})
+        return data
+
+    return make
+
+
+def problems_in(data: Path) -> list[Problem]:
+    try:
+        validate(data)
+    except DataError as error:
+        return error.problems
+    return []
