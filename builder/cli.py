@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import pipeline
+from .model import KINDS
 from .problems import DataError, format_github, format_json, format_text, job_summary
 
 
@@ -65,7 +66,7 @@ def _check(data: Path, output: str) -> int:
     elif problems:
         print(format_text(problems))
     if not problems and output == "text":
-        counts = ", ".join(f"{len(getattr(repository, kind))} {kind}" for kind in pipeline.KINDS)
+        counts = ", ".join(f"{len(getattr(repository, kind))} {kind}" for kind in KINDS)
         print(f"no problems found ({counts})")
     return 1 if problems else 0
 

@@ -12,6 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.scanner import Scanner
 
 from .problems import Problem, problem
 
@@ -19,40 +23,44 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_VALUE_CHARS = 20_000
 MAX_DEPTH = 12
 
-try:
-    from yaml.cyaml import CParser as _Parser
-except ImportError:  # PyYAML built without libyaml: same behaviour, slower
-    from yaml.composer import Composer
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _PurePythonParser(Reader, Scanner, Parser, Composer):  # type: ignore[misc]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Composer.__init__(self)
-
-    _Parser = _PurePythonParser  # type: ignore[misc,assignment]
-
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _DEFAULT_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: _SEQ, yaml.MappingNode: _MAP}
 
 
-class _TextLoader(_Parser):  # type: ignore[misc,valid-type]
-    """libyaml's parser and composer, with a resolver that types nothing."""
+class _PurePythonParser(Reader, Scanner, Parser, Composer):
+    """PyYAML's own parser and composer, for when it was built without libyaml."""
 
-    def resolve(self, kind: type, value: object, implicit: object) -> str:
-        return _DEFAULT_TAGS[kind]
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
 
-    def descend_resolver(self, current_node: object, current_index: object) -> None:
-        pass
 
-    def ascend_resolver(self) -> None:
-        pass
+def _text_loader(parser: type) -> type:
+    """A loader on `parser` whose resolver types nothing: every scalar is a string."""
+
+    class TextLoader(parser):  # type: ignore[misc]
+        def resolve(self, kind: type, value: object, implicit: object) -> str:
+            return _DEFAULT_TAGS[kind]
+
+        def descend_resolver(self, current_node: object, current_index: object) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
+    return TextLoader
+
+
+try:
+    from yaml.cyaml import CParser  # type: ignore[attr-defined]
+
+    _TextLoader = _text_loader(CParser)
+except ImportError:  # same behaviour, slower
+    _TextLoader = _text_loader(_PurePythonParser)
 
 
 # Control characters other than tab and newline; also C1 controls, surrogates, BOMs inside text and
@@ -139,7 +147,7 @@ def _scan_events(text: str, path: str) -> list[Problem]:
             if event is None or isinstance(event, yaml.StreamEndEvent):
                 return []
             mark = event.start_mark
-            where = (path, mark.line + 1, mark.column + 1)
+            where = (path, mark.line + 1, mark.column + 1) if mark else (path, 1, 1)
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:

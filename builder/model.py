@@ -9,13 +9,21 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler, PlainSerializer, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 Loc = tuple[str | int, ...]
@@ -44,7 +52,9 @@ def _text(value: Any) -> Any:
     return value
 
 
-Id = Annotated[str, BeforeValidator(_slug), Field(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
+Id = Annotated[
+    str, BeforeValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN, "maxLength": SLUG_MAX})
+]
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
 
 # --- dates and times -------------------------------------------------------------------------
@@ -97,6 +107,7 @@ class FuzzyDate:
     end: date
     precision: Precision
     approximate: bool = False
+    text: str = field(default="", compare=False)
 
     @classmethod
     def parse(cls, text: str) -> FuzzyDate:
@@ -109,20 +120,12 @@ class FuzzyDate:
             _, end, _ = _parse_point(last.strip())
             if end < start:
                 raise ValueError("the range ends before it starts")
-            return cls(start, end, "range", approximate)
+            return cls(start, end, "range", approximate, f"{first.strip()}/{last.strip()}{'~' * approximate}")
         start, end, precision = _parse_point(body)
-        return cls(start, end, precision, approximate)
+        return cls(start, end, precision, approximate, text)
 
     def __str__(self) -> str:
-        if self.precision == "day":
-            text = self.start.isoformat()
-        elif self.precision == "month":
-            text = self.start.isoformat()[:7]
-        elif self.precision == "year":
-            text = str(self.start.year)
-        else:
-            text = f"{self.start.isoformat()}/{self.end.isoformat()}"
-        return text + ("~" if self.approximate else "")
+        return self.text
 
 
 def _fuzzy_date(value: Any) -> Any:
@@ -284,7 +287,9 @@ def _url(value: Any) -> Any:
         )
         raise PydanticCustomError("invalid-url", "invalid url", {"value": value, "reason": reason})
     if not re.fullmatch(r"(?i)[a-z0-9.-]+(:\d{1,5})?", match[2]) or "." not in match[2].split(":")[0]:
-        raise PydanticCustomError("invalid-url", "invalid url", {"value": value, "reason": "the host name is not valid"})
+        raise PydanticCustomError(
+            "invalid-url", "invalid url", {"value": value, "reason": "the host name is not valid"}
+        )
     return text
 
 
@@ -422,6 +427,7 @@ class Event(Strict):
     figures: list[Figure] = Field(default_factory=list)
     control: list[ControlChange] = Field(default_factory=list)
     tags: list[Id] = Field(default_factory=list)
+    note: Text | None = Field(None, description="For editors and readers: how the date or status was judged")
 
 
 QuoteKind = Literal["direct", "partial", "paraphrase"]
@@ -445,10 +451,13 @@ class Quote(Strict):
     original: Original | None = None
     date: When | None = Field(None, description="Only where the source gives it; never guessed")
     time: TimeText | None = None
-    medium: Text | None = Field(None, description="How it was said, e.g. 'told Reuters', 'to Al Jazeera TV', 'statement'")
+    medium: Text | None = Field(
+        None, description="How it was said, e.g. 'told Reuters', 'to Al Jazeera TV', 'statement'"
+    )
     sources: list[Id] = Field(default_factory=list)
     events: list[Id] = Field(default_factory=list, description="Events the quote is about")
     tags: list[Id] = Field(default_factory=list)
+    note: Text | None = None
 
 
 SourceKind = Literal[
@@ -505,7 +514,9 @@ CoordinatePrecision = Literal["exact", "approximate", "settlement", "district", 
 def _latitude(value: Any) -> Any:
     number = _number(value)
     if not -90 <= number <= 90:
-        raise PydanticCustomError("invalid-value", "latitude", {"reason": f"latitude {value} must be between -90 and 90"})
+        raise PydanticCustomError(
+            "invalid-value", "latitude", {"reason": f"latitude {value} must be between -90 and 90"}
+        )
     return number
 
 
@@ -626,11 +637,20 @@ KINDS: dict[str, type[Strict]] = {
     "quotes": Quote,
     "briefings": Briefing,
 }
-SINGULAR = {"sources": "source", "places": "place", "actors": "actor", "events": "event", "quotes": "quote", "briefings": "briefing", "figures": "figure"}
+SINGULAR = {
+    "sources": "source",
+    "places": "place",
+    "actors": "actor",
+    "events": "event",
+    "quotes": "quote",
+    "briefings": "briefing",
+    "figures": "figure",
+}
 
 
 def references(kind: str, record: Strict) -> Iterator[tuple[Loc, str, str]]:
     """Every id a record refers to, as (location in its file, folder of the target, id)."""
+
     def each(loc: Loc, target: str, ids: list[str]) -> Iterator[tuple[Loc, str, str]]:
         for index, ref in enumerate(ids):
             yield (*loc, index), target, ref

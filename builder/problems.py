@@ -26,12 +26,18 @@ TEMPLATES: dict[str, str] = {
     "unknown-key": "unknown key '{key}' in {where}{suggestion}",
     "missing-field": "{where} needs '{key}'; add it",
     "wrong-type": "'{key}' must be {expected}, not {found}",
-    "invalid-date": "'{value}' is not a date: {reason}; write YYYY-MM-DD, YYYY-MM, a range like 2021-08-12/2021-08-13, or add ~ for approximate",
-    "invalid-time": "'{value}' is not a time of day: write HH:MM (24-hour, quoted is fine) or one of {choices}",
+    "invalid-date": (
+        "'{value}' is not a date: {reason}; write YYYY-MM-DD, YYYY-MM, a range like 2021-08-12/2021-08-13,"
+        " or add ~ for approximate"
+    ),
+    "invalid-time": ("'{value}' is not a time of day: write HH:MM (24-hour, quoted is fine) or one of {choices}"),
     "invalid-choice": "'{value}' is not one of {choices}{suggestion}",
     "invalid-number": "'{value}' is not a number; write digits such as 3000, 3,000 or 1.5",
     "invalid-url": "'{value}' is not a web address: {reason}",
-    "invalid-id": "'{value}' is not a valid id: use lowercase letters, digits and single hyphens (for example kandahar-city), at most 80 characters",
+    "invalid-id": (
+        "'{value}' is not a valid id: use lowercase letters, digits and single hyphens"
+        " (for example kandahar-city), at most 80 characters"
+    ),
     "invalid-language": "'{value}' is not a language code: use a BCP 47 tag such as en, ps, fa-AF or ar",
     "invalid-time-zone": "'{value}' is not a time zone: use an IANA name such as Asia/Kabul or UTC",
     "invalid-value": "{reason}",
@@ -39,15 +45,22 @@ TEMPLATES: dict[str, str] = {
     # repository
     "unknown-folder": "'{name}' is not a kind of record: records live in {kinds}{suggestion}",
     "unexpected-file": "only .yaml files belong here; move or delete '{name}'",
-    "duplicate-id": "id '{id}' is already used by {other}; ids must be unique across the repository (case ignored): rename one file",
+    "duplicate-id": (
+        "id '{id}' is already used by {other}; ids must be unique across the repository (case ignored): rename one file"
+    ),
     "unknown-reference": "no {kind} has the id '{id}'{suggestion}",
     # editorial
     "no-source": "{what} cites no source; add its source ids under 'sources'",
     "claim-without-claimant": "a '{status}' status must say who {verb} it; add 'by: <actor id>'",
-    "status-out-of-order": "status steps must go oldest first; this step ({date}) is older than the one before ({previous})",
+    "status-out-of-order": (
+        "status steps must go oldest first; this step ({date}) is older than the one before ({previous})"
+    ),
     "reversed-range": "{what}: {low} comes after {high}; put the smaller first",
     "bad-period": "the period {reason}",
-    "dated-after-briefing": "{what} is dated {date}, after this briefing's as-of date {as_of}; remove it from the briefing or move the as-of date",
+    "dated-after-briefing": (
+        "{what} is dated {date}, after this briefing's as-of date {as_of};"
+        " remove it from the briefing or move the as-of date"
+    ),
     "figure-value": "a figure needs either 'value' or a range ('low', 'high', optionally 'best'), not {found}",
     "duplicate-in-list": "'{value}' is listed twice; keep one",
 }

@@ -5,6 +5,7 @@ Every check runs and every problem is collected; the caller fails once, with all
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,54 +34,57 @@ class Loaded:
     doc: Document
 
 
-def find_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
-    """Every record file under `root` as (kind, path), sorted; stray files and folders are problems."""
-    found: list[tuple[str, Path]] = []
+def find_files(root: Path) -> tuple[list[tuple[str, Path, str]], list[Problem]]:
+    """Every record file under `root` as (kind, path, display name), sorted; strays are problems."""
+    found: list[tuple[str, Path, str]] = []
     problems: list[Problem] = []
-    if not root.is_dir():
-        return [], [problem("unknown-folder", str(root), 1, 1, name=str(root), suggestion="", kinds="a data folder")]
+    shown = display_root(root)
     for entry in sorted(root.iterdir()):
-        if _ignored(entry) or entry.name == SITE_FILE:
+        if _ignored(entry.name) or entry.name == SITE_FILE:
             continue
-        where = _display(entry, root)
-        if entry.is_dir():
-            if entry.name in KINDS:
-                for file in sorted(entry.rglob("*")):
-                    if file.is_file() and not any(_ignored(part) for part in file.relative_to(root).parents[:-1]):
-                        if _ignored(file):
-                            continue
-                        if file.suffix in _EXTENSIONS:
-                            found.append((entry.name, file))
-                        else:
-                            problems.append(problem("unexpected-file", _display(file, root), 1, 1, name=file.name))
-            else:
-                kinds = ", ".join(f"{k}/" for k in KINDS)
-                problems.append(
-                    problem("unknown-folder", where, 1, 1, name=entry.name, suggestion=did_you_mean(entry.name, KINDS), kinds=kinds)
-                )
-        else:
+        where = f"{shown}/{entry.name}"
+        if not entry.is_dir():
             problems.append(problem("unexpected-file", where, 1, 1, name=entry.name))
+        elif entry.name not in KINDS:
+            kinds = ", ".join(f"{k}/" for k in KINDS)
+            suggestion = did_you_mean(entry.name, KINDS)
+            problems.append(problem("unknown-folder", where, 1, 1, name=entry.name, suggestion=suggestion, kinds=kinds))
+        else:
+            for folder, subfolders, names in os.walk(entry):
+                subfolders[:] = sorted(name for name in subfolders if not _ignored(name))
+                relative = os.path.relpath(folder, root).replace(os.sep, "/")
+                for name in sorted(names):
+                    if _ignored(name):
+                        continue
+                    if name.endswith(_EXTENSIONS):
+                        found.append((entry.name, Path(folder, name), f"{shown}/{relative}/{name}"))
+                    else:
+                        problems.append(problem("unexpected-file", f"{shown}/{relative}/{name}", 1, 1, name=name))
     return found, problems
 
 
-def _ignored(path: Path) -> bool:
-    return path.name.startswith(".") or path.name.lower().startswith("readme")
+def _ignored(name: str) -> bool:
+    return name.startswith(".") or name.lower().startswith("readme")
 
 
-def _display(path: Path, root: Path) -> str:
-    # Problems name files as the editor sees them: relative to the working directory when possible.
+def display_root(root: Path) -> str:
+    """How problems name the data folder: relative to the working directory when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return root.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
     except ValueError:
-        return str(root.name / path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        return root.resolve().as_posix()
 
 
 def validate(root: Path) -> Repository:
     """Load and check every record under `root`; raise DataError with every problem found."""
     files, problems = find_files(root)
     loaded: list[Loaded] = []
-    for kind, file in files:
-        doc, found = load_file(file, _display(file, root))
+    # Files that exist but failed to load still count as present: their own problems are reported,
+    # and references to them should not add a misleading "no such id".
+    present: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    for kind, file, shown in files:
+        present[kind].add(file.stem)
+        doc, found = load_file(file, shown)
         problems.extend(found)
         if doc is None:
             continue
@@ -91,13 +95,13 @@ def validate(root: Path) -> Repository:
     site = model.Site()
     site_file = root / SITE_FILE
     if site_file.is_file():
-        doc, found = load_file(site_file, _display(site_file, root))
+        doc, found = load_file(site_file, f"{display_root(root)}/{SITE_FILE}")
         problems.extend(found)
         if doc is not None:
             checked, found = _check_schema("site", model.Site, doc)
             problems.extend(found)
             site = checked if isinstance(checked, model.Site) else site
-    repository, found = _link(site, loaded)
+    repository, found = _link(site, loaded, present)
     problems.extend(found)
     problems.extend(_editorial(loaded, repository))
     if problems:
@@ -112,7 +116,12 @@ def check_record(kind: str, stem: str, doc: Document) -> tuple[Strict | None, li
         problems.append(problem("invalid-id", doc.path, 1, 1, value=stem))
     if "id" in doc.data and kind != "figures":
         problems.append(
-            doc.problem("invalid-value", ("id",), at_key=True, reason="a record's id is its file name; remove 'id' or rename the file")
+            doc.problem(
+                "invalid-value",
+                ("id",),
+                at_key=True,
+                reason="a record's id is its file name; remove 'id' or rename the file",
+            )
         )
         return None, problems
     record, found = _check_schema(kind, KINDS[kind], doc)
@@ -221,7 +230,7 @@ def _allowed_keys(cls: type[Strict], loc: Loc) -> list[str]:
     return keys
 
 
-def _link(site: model.Site, loaded: list[Loaded]) -> tuple[Repository, list[Problem]]:
+def _link(site: model.Site, loaded: list[Loaded], present: dict[str, set[str]]) -> tuple[Repository, list[Problem]]:
     """Check ids and references across records and build the repository."""
     problems: list[Problem] = []
     owners: dict[str, tuple[str, Loaded, Loc]] = {}
@@ -246,18 +255,24 @@ def _link(site: model.Site, loaded: list[Loaded]) -> tuple[Repository, list[Prob
             for index, figure in enumerate(item.record.figures):
                 claim(figure.id, "figures", item, ("figures", index, "id"))
                 figures[figure.id] = (item.id, figure)
-    known: dict[str, set[str]] = {kind: set(records) for kind, records in by_kind.items()}
+    known: dict[str, set[str]] = {kind: set(records) | present[kind] for kind, records in by_kind.items()}
     known["figures"] = set(figures)
+    # A figure lives inside an event: while an event file fails, its figures cannot be known.
+    figures_complete = present["events"] <= set(by_kind["events"])
     for item in loaded:
         for loc, target, identifier in model.references(item.kind, item.record):
-            if identifier in known[target]:
+            if identifier in known[target] or (target == "figures" and not figures_complete):
                 continue
             elsewhere = owners.get(identifier.casefold())
             if elsewhere and elsewhere[0] != target:
-                hint = f" ('{identifier}' is {'an' if SINGULAR[elsewhere[0]][0] in 'aeiou' else 'a'} {SINGULAR[elsewhere[0]]})"
+                other = SINGULAR[elsewhere[0]]
+                hint = f" ('{identifier}' is {'an' if other[0] in 'aeiou' else 'a'} {other})"
             else:
-                hint = did_you_mean(identifier, sorted(known[target])) or f"; fix the id or add {target}/{identifier}.yaml"
-            problems.append(item.doc.problem("unknown-reference", loc, kind=SINGULAR[target], id=identifier, suggestion=hint))
+                home = "a figure with this id to an event" if target == "figures" else f"{target}/{identifier}.yaml"
+                hint = did_you_mean(identifier, sorted(known[target])) or f"; fix the id or add {home}"
+            problems.append(
+                item.doc.problem("unknown-reference", loc, kind=SINGULAR[target], id=identifier, suggestion=hint)
+            )
     repository = Repository(
         site=site,
         figures=dict(sorted(figures.items())),
@@ -293,7 +308,9 @@ def _steps(doc: Document, loc: Loc, steps: list[model.StatusStep]) -> Iterator[P
     previous: model.StatusStep | None = None
     for index, step in enumerate(steps):
         if step.status in NEEDS_CLAIMANT and not step.by:
-            yield doc.problem("claim-without-claimant", (*loc, index), status=step.status, verb=NEEDS_CLAIMANT[step.status])
+            yield doc.problem(
+                "claim-without-claimant", (*loc, index), status=step.status, verb=NEEDS_CLAIMANT[step.status]
+            )
         if previous and previous.date and step.date and step.date.start < previous.date.start:
             yield doc.problem("status-out-of-order", (*loc, index, "date"), date=step.date, previous=previous.date)
         previous = step if step.date else previous
@@ -307,7 +324,9 @@ def _figure(doc: Document, loc: Loc, figure: model.Figure) -> Iterator[Problem]:
         yield doc.problem("figure-value", loc, found="neither" if not has_range else "only one end of the range")
     if figure.low is not None and figure.high is not None:
         if figure.low > figure.high:
-            yield doc.problem("reversed-range", (*loc, "low"), what="the figure's range", low=figure.low, high=figure.high)
+            yield doc.problem(
+                "reversed-range", (*loc, "low"), what="the figure's range", low=figure.low, high=figure.high
+            )
         elif figure.best is not None and not figure.low <= figure.best <= figure.high:
             yield doc.problem(
                 "invalid-value", (*loc, "best"), reason=f"the best estimate {figure.best} must lie between low and high"
@@ -331,10 +350,18 @@ def _briefing(doc: Document, briefing: model.Briefing, repository: Repository) -
             event_id, figure = repository.figures[figure_id]
             dated = figure.as_of or repository.events[event_id].date
             if dated.start > as_of:
-                yield doc.problem("dated-after-briefing", ("key_figures", index), what=f"figure '{figure_id}'", date=dated, as_of=as_of)
+                yield doc.problem(
+                    "dated-after-briefing",
+                    ("key_figures", index),
+                    what=f"figure '{figure_id}'",
+                    date=dated,
+                    as_of=as_of,
+                )
     for index, quote_id in enumerate(briefing.quotes):
         quote = repository.quotes.get(quote_id)
         if quote and quote.date and quote.date.start > as_of:
-            yield doc.problem("dated-after-briefing", ("quotes", index), what=f"quote '{quote_id}'", date=quote.date, as_of=as_of)
+            yield doc.problem(
+                "dated-after-briefing", ("quotes", index), what=f"quote '{quote_id}'", date=quote.date, as_of=as_of
+            )
     for field in ("key_figures", "quotes", "places", "tags"):
         yield from _repeats(doc, (field,), getattr(briefing, field))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from builder import load
 from builder.load import MAX_DEPTH, load_file, load_text
 from builder.model import Event, Site
 
@@ -188,3 +189,27 @@ def test_positions_are_found_lazily_for_nested_values() -> None:
     assert doc.position(("figures", 0, "value"), key=True) == (4, 5)
     assert doc.position(("figures", 3, "value")) == (3, 3)
     assert doc.position(("missing",)) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: t\ntime: 22:30\ncountry: NO\nplaces: [a, b]\nstatus:\n  - status: claimed\n    by: x\n",
+        "a: 1\na: 2\n",
+        "a: &x 1\nb: *x\n",
+        "a: !!int 1\n",
+        'a: "\\0"\n',
+        "- a\n",
+        "a: [1\n",
+        "a: " + "[" * 200 + "]" * 200 + "\n",
+        "---\na: 1\n---\nb: 2\n",
+        "? [a]\n: 1\n",
+    ],
+)
+def test_pure_python_parser_behaves_like_libyaml(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PyYAML built without libyaml falls back to its own parser, with the same results."""
+    expected_doc, expected = load_text(text, "f.yaml")
+    monkeypatch.setattr(load, "_TextLoader", load._text_loader(load._PurePythonParser))
+    doc, problems = load_text(text, "f.yaml")
+    assert (doc.data if doc else None) == (expected_doc.data if expected_doc else None)
+    assert [(p.line, p.col, p.code) for p in problems] == [(p.line, p.col, p.code) for p in expected]

@@ -1,0 +1,142 @@
+"""Synthetic repositories that validate clean, sized like a desk that has tracked a conflict for years."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+STATUSES = ["confirmed", "reported", "unverified"]
+KINDS = ["capture", "armed-clash", "handover", "withdrawal", "statement", "deployment", "warning"]
+WORDS = [
+    "government",
+    "forces",
+    "withdrew",
+    "from",
+    "the",
+    "district",
+    "centre",
+    "after",
+    "heavy",
+    "clashes",
+    "overnight",
+    "while",
+    "elders",
+    "negotiated",
+    "the",
+    "surrender",
+    "of",
+    "the",
+    "garrison",
+    "and",
+    "officials",
+    "flew",
+    "out",
+    "by",
+    "helicopter",
+    "to",
+    "the",
+    "provincial",
+    "capital",
+    "where",
+    "the",
+    "airport",
+    "remained",
+    "under",
+    "government",
+    "control",
+    "according",
+    "to",
+    "security",
+    "sources",
+]
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def generate(root: Path, events: int, *, briefings: int = 10, seed: int = 7) -> Path:
+    """Write a valid repository with `events` events and proportional other records under `root`."""
+    rng = random.Random(seed)
+    sources, places, actors, quotes = max(events // 10, 1), max(events // 50, 2), max(events // 100, 3), events // 5
+    start = date(2021, 1, 1)
+    days = max(events // 20, briefings + 1)
+    for folder in ("sources", "places", "actors", "events", "quotes", "briefings"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    (root / "site.yaml").write_text("title: Synthetic briefings\ntime_zone: Asia/Kabul\n")
+    for i in range(sources):
+        published = start + timedelta(days=i % days)
+        (root / "sources" / f"source-{i}.yaml").write_text(
+            f"title: Report number {i} on the fighting\npublisher: Agency {i % 7}\nkind: wire-agency\n"
+            f"published: {published}\nurl: https://news.example.org/{published:%Y/%m}/report-{i}\n"
+        )
+    for i in range(places):
+        parent = f"parent: place-{i // 10}\n" if i >= 10 else ""
+        (root / "places" / f"place-{i}.yaml").write_text(
+            f"name: Place {i}\nkind: city\n{parent}country: AF\n"
+            f"coordinates:\n  lat: {30 + rng.random() * 6:.4f}\n  lon: {61 + rng.random() * 10:.4f}\n"
+        )
+    for i in range(actors):
+        (root / "actors" / f"actor-{i}.yaml").write_text(f"name: Actor {i}\nkind: armed-group\n")
+    for i in range(events):
+        when = start + timedelta(days=i % days)
+        source, place, actor = rng.randrange(sources), rng.randrange(places), rng.randrange(actors)
+        summary = _sentence(rng, 30)
+        if i % 10 == 0:
+            summary += " Officials in Kandahar & Helmand said so?"
+        lines = [
+            f"title: {_sentence(rng, 8)}",
+            f"date: {when}",
+            f"time: {rng.choice(['night', 'morning', '22:30', 'evening'])}",
+            f"kind: {rng.choice(KINDS)}",
+            "summary: >-",
+            f"  {summary}",
+        ]
+        if i % 2:
+            lines += [f"places: [place-{place}]", f"actors: [actor-{actor}]", f"sources: [source-{source}]"]
+        else:
+            lines += [
+                "places:",
+                f"  - place-{place}",
+                "actors:",
+                f"  - actor-{actor}",
+                "sources:",
+                f"  - source-{source}",
+            ]
+        if i % 3 == 0:
+            lines += [
+                "status:",
+                "  - status: claimed",
+                f"    date: {when}",
+                f"    by: actor-{actor}",
+                f"  - status: {rng.choice(STATUSES)}",
+                f"    date: {when + timedelta(days=1)}",
+                f"    sources: [source-{source}]",
+            ]
+        else:
+            lines.append(f"status: {rng.choice(STATUSES)}")
+        if i % 4 == 0:
+            lines += [
+                "figures:",
+                f"  - id: figure-{i}",
+                "    label: soldiers surrendered",
+                f"    value: {rng.randrange(10, 5000):,}",
+                "    unit: soldiers",
+                f"    by: actor-{actor}",
+            ]
+        if i % 5 == 0:
+            lines += ["control:", f"  - place: place-{place}", f"    to: actor-{actor}", "    status: reported"]
+        (root / "events" / f"event-{i}.yaml").write_text("\n".join(lines) + "\n")
+    for i in range(quotes):
+        (root / "quotes" / f"quote-{i}.yaml").write_text(
+            f"speaker: actor-{rng.randrange(actors)}\nrole: a spokesperson\nkind: direct\n"
+            f"text: {_sentence(rng, 20)}\nmedium: told Reuters\nsources: [source-{rng.randrange(sources)}]\n"
+        )
+    step = max(days // briefings, 1)
+    for i in range(briefings):
+        as_of = start + timedelta(days=(i + 1) * step)
+        (root / "briefings" / f"{as_of}.yaml").write_text(
+            f"title: Briefing {as_of}\nas_of: {as_of}\ntime: evening\nhighlights:\n  - {_sentence(rng, 12)}\n"
+        )
+    return root

@@ -1,0 +1,148 @@
+"""The value types analysts write: dates, times, numbers, links, languages."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from builder.model import Event, FuzzyDate, Quote, Source, is_right_to_left, is_slug
+
+
+def event(**fields: Any) -> Event:
+    return Event.model_validate({"title": "t", "date": "2021-08-13", "sources": ["s"], **fields})
+
+
+def error_types(**fields: Any) -> list[str]:
+    with pytest.raises(ValidationError) as caught:
+        event(**fields)
+    return [detail["type"] for detail in caught.value.errors()]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "precision", "approximate"),
+    [
+        ("2021-08-13", date(2021, 8, 13), date(2021, 8, 13), "day", False),
+        ("2021-08", date(2021, 8, 1), date(2021, 8, 31), "month", False),
+        ("2020-02", date(2020, 2, 1), date(2020, 2, 29), "month", False),
+        ("2020", date(2020, 1, 1), date(2020, 12, 31), "year", False),
+        ("2021-08-12/2021-08-13", date(2021, 8, 12), date(2021, 8, 13), "range", False),
+        ("2021-08-12~", date(2021, 8, 12), date(2021, 8, 12), "day", True),
+        ("2021-08/2021-09~", date(2021, 8, 1), date(2021, 9, 30), "range", True),
+    ],
+)
+def test_dates_keep_their_precision(text: str, start: date, end: date, precision: str, approximate: bool) -> None:
+    parsed = FuzzyDate.parse(text)
+    assert (parsed.start, parsed.end, parsed.precision, parsed.approximate) == (start, end, precision, approximate)
+    assert str(parsed) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2021-02-30", "2021-13", "13/08/2021", "2021-8-13", "yesterday", "2021-08-13/2021-08-12", "2021-08-13T10:00"],
+)
+def test_impossible_or_ambiguous_dates_are_refused(text: str) -> None:
+    assert error_types(date=text) == ["invalid-date"]
+
+
+@pytest.mark.parametrize(("text", "clock"), [("22:30", time(22, 30)), ("7:05", time(7, 5)), ("00:00", time(0, 0))])
+def test_clock_times(text: str, clock: time) -> None:
+    assert event(time=text).time.clock == clock  # type: ignore[union-attr]
+
+
+def test_parts_of_day() -> None:
+    parsed = event(time="Night").time
+    assert parsed is not None and parsed.part == "night" and str(parsed) == "night"
+    assert error_types(time="late") == ["invalid-time"]
+    assert error_types(time="24:00") == ["invalid-time"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("3000", 3000), ("3,000", 3000), ("1.5", Decimal("1.5")), ("1 trillion", 10**12), ("2.5 million", 2_500_000)],
+)
+def test_numbers_as_people_write_them(text: str, value: Decimal) -> None:
+    figure = event(figures=[{"id": "f", "label": "l", "value": text}]).figures[0]
+    assert figure.value == value
+
+
+@pytest.mark.parametrize("text", ["lots", "3,00", "1e6", "3 000", "$3000", "NaN"])
+def test_non_numbers_are_refused(text: str) -> None:
+    assert error_types(figures=[{"id": "f", "label": "l", "value": text}]) == ["invalid-number"]
+
+
+def source(url: str) -> Source:
+    return Source.model_validate(
+        {"title": "t", "publisher": "p", "kind": "photo", "published": "2021-08-13", "url": url}
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://www.reuters.com/world/asia-pacific/x-2021-08-13/", "http://example.org", "HTTPS://EXAMPLE.ORG/a?b=c#d"],
+)
+def test_web_addresses(url: str) -> None:
+    assert source(url).url == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox",
+        "//evil.example.org",
+        "https://",
+        "https://user@evil.example.org",
+        "https://exa mple.org",
+        "www.reuters.com",
+        "file:///etc/passwd",
+        "https://localhost",
+    ],
+)
+def test_only_http_and_https_links_to_real_hosts(url: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        source(url)
+    assert [detail["type"] for detail in caught.value.errors()] == ["invalid-url"]
+
+
+def test_original_language_text_beside_the_translation() -> None:
+    quote = Quote.model_validate(
+        {
+            "speaker": "taliban",
+            "text": "Kandahar is completely conquered.",
+            "original": {"text": "کندهار په بشپړه توګه فتح شو", "language": "ps"},
+            "sources": ["s"],
+        }
+    )
+    assert quote.original is not None and is_right_to_left(quote.original.language)
+    assert not is_right_to_left(quote.language)
+    assert is_right_to_left("fa-AF") and is_right_to_left("ar")
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("kandahar-city", True),
+        ("2021-08-13", True),
+        ("Kandahar", False),
+        ("kandahar--city", False),
+        ("-kandahar", False),
+        ("kandahar_city", False),
+        ("a" * 81, False),
+        ("ghazni\u0131", False),
+        ("", False),
+    ],
+)
+def test_one_strict_id_rule(text: str, ok: bool) -> None:
+    assert is_slug(text) is ok
+
+
+def test_status_shorthands_become_a_history() -> None:
+    assert [step.status for step in event(status="confirmed").status] == ["confirmed"]
+    assert [step.by for step in event(status={"status": "claimed", "by": "taliban"}).status] == ["taliban"]
+    assert [step.status for step in event().status] == ["reported"]
