@@ -63,9 +63,10 @@ except ImportError:  # same behaviour, slower
     _TextLoader = _text_loader(_PurePythonParser)
 
 
-# Control characters other than tab and newline; also C1 controls, surrogates, BOMs inside text and
-# the Unicode non-characters, all of which YAML forbids or which only ever arrive by accident.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
+# Control characters other than tab and newline; also C1 controls, the Unicode line and paragraph
+# separators (YAML counts them as line breaks, editors do not, so positions would disagree),
+# surrogates, BOMs inside text and non-characters: YAML forbids them or they arrive by accident.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 # libyaml's composer recurses in C and crashes on very deep nesting, so nesting is bounded before
 # composing. Only these shapes can introduce an anchor, alias, tag, complex key, another document
@@ -127,12 +128,6 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
         good = raw[: error.start].decode("utf-8")
         line, col = _line_col(good, len(good))
         return None, [problem("not-utf8", path, line, col, byte=f"0x{raw[error.start]:02x}")]
-    bad = _CONTROL.search(text)
-    if bad:
-        line, col = _line_col(text, bad.start())
-        return None, [problem("control-character", path, line, col, char=f"U+{ord(bad.group()):04X}")]
-    if not text.strip():
-        return None, [problem("empty-file", path, 1, 1)]
     return text, []
 
 
@@ -166,13 +161,15 @@ def _scan_events(text: str, path: str) -> list[Problem]:
                     return [problem("too-deep", *where, limit=MAX_DEPTH)]
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.MarkedYAMLError as error:
+    except yaml.YAMLError as error:
         return [_syntax_problem(error, path)]
     finally:
         loader.dispose()
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError, path: str) -> Problem:
+def _syntax_problem(error: yaml.YAMLError, path: str) -> Problem:
+    if not isinstance(error, yaml.MarkedYAMLError):
+        return problem("yaml-syntax", path, 1, 1, reason=str(error).splitlines()[0])
     mark = error.problem_mark or error.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     reason = error.problem or "unreadable YAML"
@@ -236,6 +233,13 @@ class _Builder:
 
 def load_text(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     """Load one record from YAML text; return the document, or None and the problems."""
+    text = text.replace("\r\n", "\n")  # files saved on Windows
+    bad = _CONTROL.search(text)
+    if bad:
+        line, col = _line_col(text, bad.start())
+        return None, [problem("control-character", path, line, col, char=f"U+{ord(bad.group()):04X}")]
+    if not text.strip():
+        return None, [problem("empty-file", path, 1, 1)]
     if text.count("[") + text.count("{") > _MAX_FAST_BRACKETS or _NEEDS_EVENT_SCAN.search(text):
         found = _scan_events(text, path)
         if found:
@@ -243,7 +247,7 @@ def load_text(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     loader = _TextLoader(text)
     try:
         root = loader.get_single_node()
-    except yaml.MarkedYAMLError as error:
+    except yaml.YAMLError as error:
         return None, [_syntax_problem(error, path)]
     finally:
         loader.dispose()

@@ -144,7 +144,7 @@ def _schema_problem(kind: str, cls: type[Strict], doc: Document, detail: Any) ->
     if kind_of_error == "empty-text":
         return doc.problem("empty-text", loc, key=key)
     if kind_of_error in TEMPLATES:
-        return doc.problem(kind_of_error, loc, **context)
+        return doc.problem(kind_of_error, loc, **{"key": key, **context})
     if kind_of_error == "missing":
         return doc.problem("missing-field", loc[:-1], key=key, where=_where(kind, loc[:-1]))
     if kind_of_error == "extra_forbidden":

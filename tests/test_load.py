@@ -116,6 +116,7 @@ def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
         ('title: "\\x85 next line"\n', (1, 8), "U+0085"),
         ('title: "\\uFEFF"\n', (1, 8), "U+FEFF"),
         ("title: ok\rsummary: x\n", (1, 10), "U+000D"),
+        ("title: ok\u2028summary: x\n", (1, 10), "U+2028"),
     ],
 )
 def test_control_characters_are_refused_also_through_escapes(
@@ -213,3 +214,13 @@ def test_pure_python_parser_behaves_like_libyaml(text: str, monkeypatch: pytest.
     doc, problems = load_text(text, "f.yaml")
     assert (doc.data if doc else None) == (expected_doc.data if expected_doc else None)
     assert [(p.line, p.col, p.code) for p in problems] == [(p.line, p.col, p.code) for p in expected]
+
+
+def test_windows_line_endings_are_read_as_newlines(tmp_path: Path) -> None:
+    file = tmp_path / "f.yaml"
+    file.write_bytes(b"title: Kabul\r\nsummary: |\r\n  two\r\n  lines\r\nx: 1\r\nx: 2\r\n")
+    doc, problems = load_file(file, "f.yaml")
+    assert [(p.line, p.col, p.code) for p in problems] == [(6, 1, "duplicate-key")]
+    file.write_bytes(b"title: Kabul\r\nsummary: |\r\n  two\r\n  lines\r\n")
+    doc, problems = load_file(file, "f.yaml")
+    assert doc is not None and doc.data["summary"] == "two\nlines\n"
