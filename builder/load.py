@@ -7,6 +7,7 @@ turns `22:30` into 1350 and `NO` into False) is skipped entirely, which is also 
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,8 +66,9 @@ except ImportError:  # same behaviour, slower
 
 # Control characters other than tab and newline; also C1 controls, the Unicode line and paragraph
 # separators (YAML counts them as line breaks, editors do not, so positions would disagree),
-# surrogates, BOMs inside text and non-characters: YAML forbids them or they arrive by accident.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+# bidirectional embeddings and overrides (which can make text read as something else), surrogates,
+# BOMs inside text and non-characters: YAML forbids them or they arrive by accident or by malice.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\ud800-\udfff\ufeff\ufffe\uffff]")
 
 # libyaml's composer recurses in C and crashes on very deep nesting, so nesting is bounded before
 # composing. Only these shapes can introduce an anchor, alias, tag, complex key, another document
@@ -74,8 +76,17 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufe
 # levels within MAX_FILE_BYTES, and flow collections cannot nest deeper than their bracket count.
 # Files with none of them take the fast path; the others are first read event by event, which
 # catches those constructs with their positions before anything is composed.
-_NEEDS_EVENT_SCAN = re.compile(r"(?:^|[\s,\[\]{}])[&*!?]|-[ \t]+-(?:[ \t]|$)|^---|^\.\.\.", re.MULTILINE)
+_NEEDS_EVENT_SCAN = re.compile(r"(?:^|[\s,\[\]{}:\"'])[&*!?]|-[ \t]+-(?:[ \t]|$)|^---|^\.\.\.", re.MULTILINE)
 _MAX_FAST_BRACKETS = 100
+# Plain `key:`, `key: ~` and `key: null` mean "no value", as in any YAML; quoted, they are text.
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+# What libyaml says, and what an analyst should do about it.
+_SYNTAX_HINTS = {
+    "mapping values are not allowed": "text that contains ': ' must be put in quotes",
+    "found character '\\t'": "indent with spaces, not tabs",
+    "cannot start any token": "text starting with @ or ` must be put in quotes",
+    "could not find expected ':'": "each line needs 'key: value'; text that goes on must be indented",
+}
 
 
 @dataclass
@@ -173,10 +184,13 @@ def _syntax_problem(error: yaml.YAMLError, path: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     reason = error.problem or "unreadable YAML"
+    hint = next((hint for words, hint in _SYNTAX_HINTS.items() if words in reason), "")
     if error.context:
         start = error.context_mark
         where = f" that starts at line {start.line + 1}, column {start.column + 1}" if start and start != mark else ""
         reason = f"{reason} ({error.context}{where})"
+    if hint:
+        reason = f"{reason}; {hint}"
     return problem("yaml-syntax", path, line, col, reason=reason)
 
 
@@ -194,6 +208,9 @@ class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        # libyaml resolves an alias to the very node it names; meeting a collection twice means an
+        # alias slipped past the event scan, and expanding it could explode.
+        self.seen: set[int] = set()
 
     def at(self, code: str, node: yaml.Node, **params: object) -> None:
         mark = node.start_mark
@@ -205,6 +222,8 @@ class _Builder:
             return None
         if isinstance(node, yaml.ScalarNode):
             value: str = node.value
+            if not node.style and value in _NULLS:
+                return None
             if len(value) > MAX_VALUE_CHARS:
                 self.at("value-too-long", node, size=len(value), limit=MAX_VALUE_CHARS)
             # Only double-quoted scalars have escapes ("\0"); the raw text was checked already.
@@ -213,6 +232,10 @@ class _Builder:
                 if bad:
                     self.at("control-character", node, char=f"U+{ord(bad.group()):04X}")
             return value
+        if id(node) in self.seen:
+            self.at("anchor-or-alias", node, what="alias", name="*")
+            return None
+        self.seen.add(id(node))
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, depth + 1) for item in node.value]
         result: dict[str, Any] = {}
@@ -222,6 +245,9 @@ class _Builder:
                 self.at("bad-key", key_node, found=_describe(key_node))
                 continue
             key = key_node.value
+            if key_node.style == '"' and _CONTROL.search(key):
+                self.at("control-character", key_node, char=f"U+{ord(_CONTROL.search(key).group()):04X}")  # type: ignore[union-attr]
+                continue
             if key in first:
                 seen = first[key].start_mark
                 self.at("duplicate-key", key_node, key=key, first_line=seen.line + 1, first_col=seen.column + 1)
@@ -266,12 +292,17 @@ def load_text(text: str, path: str) -> tuple[Document | None, list[Problem]]:
 def load_file(file: Path, path: str) -> tuple[Document | None, list[Problem]]:
     """Read and load one record file; `path` is how problems name it."""
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [problem("file-too-large", path, 1, 1, size=size, limit=MAX_FILE_BYTES)]
-        raw = file.read_bytes()
+        status = file.lstat()
+        if not stat.S_ISREG(status.st_mode):
+            return None, [problem("linked-file", path, 1, 1, name=file.name)]
+        if status.st_size > MAX_FILE_BYTES:
+            return None, [problem("file-too-large", path, 1, 1, size=status.st_size, limit=MAX_FILE_BYTES)]
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            return None, [problem("file-too-large", path, 1, 1, size=f"over {MAX_FILE_BYTES}", limit=MAX_FILE_BYTES)]
     except OSError as error:
-        return None, [problem("invalid-value", path, 1, 1, reason=f"cannot read the file: {error.strerror}")]
+        return None, [problem("unreadable", path, 1, 1, name=file.name, reason=error.strerror or "unknown error")]
     text, problems = _decode(raw, path)
     if text is None:
         return None, problems

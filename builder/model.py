@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import calendar
 import re
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -59,9 +60,9 @@ Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
 
 # --- dates and times -------------------------------------------------------------------------
 
-_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_YEAR = re.compile(r"(\d{4})")
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
+_YEAR = re.compile(r"(\d{4})", re.ASCII)
 Precision = Literal["day", "month", "year", "range"]
 
 
@@ -172,7 +173,7 @@ Day = Annotated[
 
 PartOfDay = Literal["early-morning", "morning", "midday", "afternoon", "evening", "night"]
 PARTS_OF_DAY: tuple[str, ...] = PartOfDay.__args__  # type: ignore[attr-defined]
-_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -213,12 +214,17 @@ TimeText = Annotated[
 ]
 
 
+@cache
+def _time_zones() -> frozenset[str]:
+    # Only real IANA zones: not the machine's 'localtime', nor tzdata's 'Factory', 'posix/' and 'right/'.
+    names = zoneinfo.available_timezones() - {"localtime", "Factory"}
+    return frozenset(name for name in names if not name.startswith(("posix/", "right/")))
+
+
 def _time_zone(value: Any) -> Any:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise PydanticCustomError("invalid-time-zone", "invalid time zone", {"value": value}) from None
-    return value
+    if not isinstance(value, str) or value.strip() not in _time_zones():
+        raise PydanticCustomError("invalid-time-zone", "invalid time zone", {"value": value})
+    return value.strip()
 
 
 TimeZone = Annotated[str, BeforeValidator(_time_zone), Field(examples=["Asia/Kabul", "UTC"])]
@@ -226,7 +232,7 @@ TimeZone = Annotated[str, BeforeValidator(_time_zone), Field(examples=["Asia/Kab
 # --- numbers, languages, links ---------------------------------------------------------------
 
 _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-_NUMBER = re.compile(r"(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?:\s+(thousand|million|billion|trillion))?")
+_NUMBER = re.compile(r"(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?:\s+(thousand|million|billion|trillion))?", re.ASCII)
 
 
 def _number(value: Any) -> Any:
@@ -273,20 +279,32 @@ def is_right_to_left(language: str) -> bool:
     return language.split("-")[0].lower() in RTL_LANGUAGES
 
 
+_URL = re.compile(
+    r"(?i)(https?)://([^/?#\s@]+)([/?#][^\s\"<>\\^`{|}\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]*)?"
+)
+_HOST_LABEL = re.compile(r"(?i)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
 def _url(value: Any) -> Any:
     if not isinstance(value, str):
         raise PydanticCustomError("wrong-type", "wrong type", {"expected": "a web address", "found": _kind_of(value)})
     text = value.strip()
-    match = re.fullmatch(r"(?i)(https?)://([^/?#\s@]+)([/?#]\S*)?", text)
+    match = _URL.fullmatch(text)
     if not match:
         scheme = text.split(":", 1)[0] if ":" in text else ""
-        reason = (
-            f"only http and https links are allowed, not {scheme}:"
-            if scheme and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme) and not text.lower().startswith("http")
-            else "write the full address, starting with https://"
-        )
+        if re.match(r"(?i)https?://", text):
+            reason = (
+                "it contains spaces, quotes, angle brackets or invisible characters; copy it again from the browser"
+            )
+        elif scheme and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+            reason = f"only http and https links are allowed, not {scheme}:"
+        else:
+            reason = "write the full address, starting with https://"
         raise PydanticCustomError("invalid-url", "invalid url", {"value": value, "reason": reason})
-    if not re.fullmatch(r"(?i)[a-z0-9.-]+(:\d{1,5})?", match[2]) or "." not in match[2].split(":")[0]:
+    host, _, port = match[2].partition(":")
+    labels = host.split(".")
+    valid_host = len(labels) > 1 and all(_HOST_LABEL.fullmatch(label) for label in labels)
+    if not valid_host or (port and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536)):
         raise PydanticCustomError(
             "invalid-url", "invalid url", {"value": value, "reason": "the host name is not valid"}
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -44,9 +45,12 @@ TEMPLATES: dict[str, str] = {
     "empty-text": "'{key}' is empty; write the text or remove the key",
     # repository
     "unknown-folder": "'{name}' is not a kind of record: records live in {kinds}{suggestion}",
-    "unexpected-file": "only .yaml files belong here; move or delete '{name}'",
+    "unexpected-file": "only .yaml or .yml files belong here; move or delete '{name}'",
+    "linked-file": "'{name}' is a link or a special file; records must be plain files inside the data folder",
+    "unreadable": "cannot read '{name}': {reason}; check the file's permissions",
     "duplicate-id": (
-        "id '{id}' is already used by {other}; ids must be unique across the repository (case ignored): rename one file"
+        "id '{id}' is already used by {other}; ids must be unique across the repository (case ignored):"
+        " rename one of them"
     ),
     "unknown-reference": "no {kind} has the id '{id}'{suggestion}",
     # editorial
@@ -63,6 +67,10 @@ TEMPLATES: dict[str, str] = {
     ),
     "figure-value": "a figure needs either 'value' or a range ('low', 'high', optionally 'best'), not {found}",
     "duplicate-in-list": "'{value}' is listed twice; keep one",
+    "paraphrase-in-quotes": (
+        "a paraphrase is never shown as a quotation; remove the quotation marks or use kind: direct"
+    ),
+    "briefing-date": "{reason}",
 }
 
 
@@ -89,9 +97,29 @@ class Problem:
         }
 
 
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SHOWN_MAX = 120
+_FROM_DATA = {"value", "key", "name", "id", "tag"}
+
+
+def shown(value: object, limit: int = _SHOWN_MAX) -> str:
+    """A value as a message may echo it: on one line, invisible characters made visible, bounded.
+
+    Messages reach terminals, CI logs (where a line starting with '::' is a workflow command) and
+    job summaries, so nothing from the data may start a line or hide in them.
+    """
+    text = _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def problem(code: str, path: str, line: int, col: int, **params: object) -> Problem:
     """Build the problem `code` at a position, filling its message template."""
-    return Problem(path, line, col, code, TEMPLATES[code].format(**params))
+    # Values from the data are cut short; the sentences this program writes are not.
+    safe = {
+        key: shown(value, _SHOWN_MAX if key in _FROM_DATA else 10 * _SHOWN_MAX) if isinstance(value, str) else value
+        for key, value in params.items()
+    }
+    return Problem(shown(path, 10 * _SHOWN_MAX), line, col, code, TEMPLATES[code].format(**safe))
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

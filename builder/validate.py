@@ -21,6 +21,7 @@ from .model import KINDS, NEEDS_CLAIMANT, SINGULAR, Loc, Repository, Strict
 from .problems import TEMPLATES, DataError, Problem, did_you_mean, problem
 
 SITE_FILE = "site.yaml"
+MAX_PROBLEMS_PER_FILE = 50
 _EXTENSIONS = (".yaml", ".yml")
 
 
@@ -50,11 +51,20 @@ def find_files(root: Path) -> tuple[list[tuple[str, Path, str]], list[Problem]]:
             suggestion = did_you_mean(entry.name, KINDS)
             problems.append(problem("unknown-folder", where, 1, 1, name=entry.name, suggestion=suggestion, kinds=kinds))
         else:
-            for folder, subfolders, names in os.walk(entry):
-                subfolders[:] = sorted(name for name in subfolders if not _ignored(name))
+
+            def unreadable(error: OSError) -> None:
+                where = f"{shown}/{os.path.relpath(error.filename, root)}"
+                name = os.path.basename(error.filename)
+                problems.append(problem("unreadable", where, 1, 1, name=name, reason=error.strerror or "unknown error"))
+
+            for folder, subfolders, names in os.walk(entry, onerror=unreadable):
                 relative = os.path.relpath(folder, root).replace(os.sep, "/")
+                for name in [*subfolders, *names]:
+                    if not _ignored(name) and Path(folder, name).is_symlink():
+                        problems.append(problem("linked-file", f"{shown}/{relative}/{name}", 1, 1, name=name))
+                subfolders[:] = sorted(name for name in subfolders if not _ignored(name))
                 for name in sorted(names):
-                    if _ignored(name):
+                    if _ignored(name) or Path(folder, name).is_symlink():
                         continue
                     if name.endswith(_EXTENSIONS):
                         found.append((entry.name, Path(folder, name), f"{shown}/{relative}/{name}"))
@@ -132,7 +142,9 @@ def _check_schema(kind: str, cls: type[Strict], doc: Document) -> tuple[Strict |
     try:
         return cls.model_validate(doc.data), []
     except ValidationError as error:
-        return None, [_schema_problem(kind, cls, doc, detail) for detail in error.errors(include_url=False)]
+        # A file with hundreds of mistakes is one mistake repeated: report the first ones.
+        details = error.errors(include_url=False)[:MAX_PROBLEMS_PER_FILE]
+        return None, [_schema_problem(kind, cls, doc, detail) for detail in details]
 
 
 def _schema_problem(kind: str, cls: type[Strict], doc: Document, detail: Any) -> Problem:
@@ -140,9 +152,11 @@ def _schema_problem(kind: str, cls: type[Strict], doc: Document, detail: Any) ->
     kind_of_error: str = detail["type"]
     context: dict[str, Any] = dict(detail.get("ctx") or {})
     value = detail.get("input")
-    key = str(loc[-1]) if loc else kind
-    if kind_of_error == "empty-text":
+    key = _key_name(loc, kind)
+    if kind_of_error == "empty-text" or (value is None and kind_of_error.endswith("_type")):
         return doc.problem("empty-text", loc, key=key)
+    if isinstance(value, list | dict) and kind_of_error in _VALUE_CODES:
+        return doc.problem("wrong-type", loc, key=key, expected="a single value", found=_found(value))
     if kind_of_error in TEMPLATES:
         return doc.problem(kind_of_error, loc, **{"key": key, **context})
     if kind_of_error == "missing":
@@ -170,6 +184,22 @@ def _schema_problem(kind: str, cls: type[Strict], doc: Document, detail: Any) ->
     if expected:
         return doc.problem("wrong-type", loc, key=key, expected=expected, found=_found(value))
     return doc.problem("invalid-value", loc, reason=f"'{key}': {detail['msg']}")
+
+
+# Codes about the form of one value: a list or mapping in their place is a different mistake.
+_VALUE_CODES = {
+    *("invalid-date", "invalid-time", "invalid-number", "invalid-url", "invalid-id", "invalid-language"),
+    *("invalid-time-zone", "invalid-value", "literal_error", "bool_parsing", "bool_type", "string_type"),
+}
+
+
+def _key_name(loc: Loc, kind: str) -> str:
+    if not loc:
+        return kind
+    if isinstance(loc[-1], int):
+        parent = f" of '{loc[-2]}'" if len(loc) > 1 else ""
+        return f"item {loc[-1] + 1}{parent}"
+    return str(loc[-1])
 
 
 def _found(value: Any) -> str:
@@ -239,8 +269,9 @@ def _link(site: model.Site, loaded: list[Loaded], present: dict[str, set[str]]) 
         folded = identifier.casefold()
         if folded in owners:
             other_kind, other, other_loc = owners[folded]
-            other_desc = f"the {SINGULAR[other_kind]} in {other.doc.path}"
-            here_desc = f"the {SINGULAR[kind]} in {item.doc.path}"
+            other_line, here_line = other.doc.position(other_loc)[0], item.doc.position(loc)[0]
+            other_desc = f"the {SINGULAR[other_kind]} at {other.doc.path}:{other_line}"
+            here_desc = f"the {SINGULAR[kind]} at {item.doc.path}:{here_line}"
             problems.append(item.doc.problem("duplicate-id", loc, id=identifier, other=other_desc))
             problems.append(other.doc.problem("duplicate-id", other_loc, id=identifier, other=here_desc))
         else:
@@ -298,10 +329,16 @@ def _editorial(loaded: list[Loaded], repository: Repository) -> Iterator[Problem
         elif isinstance(record, model.Quote):
             if not record.sources:
                 yield doc.problem("no-source", ("sources",), what="this quote")
+            if record.kind == "paraphrase" and record.text[:1] in _QUOTE_MARKS and record.text[-1:] in _QUOTE_MARKS:
+                yield doc.problem("paraphrase-in-quotes", ("text",))
             for field in ("sources", "events", "tags"):
                 yield from _repeats(doc, (field,), getattr(record, field))
         elif isinstance(record, model.Briefing):
             yield from _briefing(doc, record, repository)
+    yield from _briefing_dates(loaded)
+
+
+_QUOTE_MARKS = set("\"'“”‘’«»„")
 
 
 def _steps(doc: Document, loc: Loc, steps: list[model.StatusStep]) -> Iterator[Problem]:
@@ -339,6 +376,23 @@ def _repeats(doc: Document, loc: Loc, values: list[str]) -> Iterator[Problem]:
         if value in seen:
             yield doc.problem("duplicate-in-list", (*loc, index), value=value)
         seen.add(value)
+
+
+def _briefing_dates(loaded: list[Loaded]) -> Iterator[Problem]:
+    editions: dict[tuple[object, object], Loaded] = {}
+    for item in loaded:
+        record = item.record
+        if not isinstance(record, model.Briefing):
+            continue
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}.*", item.id) and not item.id.startswith(record.as_of.isoformat()):
+            reason = f"the file is named {item.id} but 'as_of' is {record.as_of}; rename the file or fix the date"
+            yield item.doc.problem("briefing-date", ("as_of",), reason=reason)
+        moment = (record.as_of, str(record.time) if record.time else None)
+        if moment in editions:
+            other = editions[moment].doc.path
+            reason = f"{other} has the same as-of date and time; give each edition its own 'time'"
+            yield item.doc.problem("briefing-date", ("as_of",), reason=reason)
+        editions[moment] = item
 
 
 def _briefing(doc: Document, briefing: model.Briefing, repository: Repository) -> Iterator[Problem]:

@@ -48,15 +48,24 @@ BASE: dict[str, str] = {
 }
 
 
-def write_tree(root: Path, files: dict[str, str | bytes | None]) -> Path:
-    """Write `files` (relative path -> text, bytes, or None to delete) under `root`."""
+class Link:
+    """A symbolic link to write in a fixture tree, pointing at `target`."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+
+def write_tree(root: Path, files: dict[str, str | bytes | Link | None]) -> Path:
+    """Write `files` (relative path -> text, bytes, a Link, or None to delete) under `root`."""
     for name, content in files.items():
         path = root / name
         if content is None:
             path.unlink(missing_ok=True)
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
+        if isinstance(content, Link):
+            path.symlink_to(content.target)
+        elif isinstance(content, bytes):
             path.write_bytes(content)
         else:
             path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
@@ -67,7 +76,7 @@ def write_tree(root: Path, files: dict[str, str | bytes | None]) -> Path:
 def repo(tmp_path: Path) -> Callable[..., Path]:
     """A data folder holding BASE with some files replaced, added or (None) removed."""
 
-    def make(files: dict[str, str | bytes | None] | None = None) -> Path:
+    def make(files: dict[str, str | bytes | Link | None] | None = None) -> Path:
         data = tmp_path / "briefings"
         write_tree(data, dict(BASE))
         write_tree(data, files or {})

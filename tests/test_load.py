@@ -25,7 +25,7 @@ def test_scalars_stay_text() -> None:
         "draft": "yes",
         "value": "0x1A",
         "date": "2021-08-13",
-        "empty": "",
+        "empty": None,
     }
 
 

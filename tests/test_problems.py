@@ -10,13 +10,31 @@ import pytest
 from builder.load import MAX_FILE_BYTES, MAX_VALUE_CHARS
 from builder.problems import TEMPLATES
 
-from .conftest import problems_in
+from .conftest import Link, problems_in
 
 EVENT = "events/kandahar-falls.yaml"
 GOOD_EVENT = "title: Taliban take Kandahar\ndate: 2021-08-13\nsources: [report]\n"
 
 # code -> (files to write over the base repository, file reported, line, column, words in the message)
-CASES: dict[str, tuple[dict[str, str | bytes | None], str, int, int, str]] = {
+CASES: dict[str, tuple[dict[str, str | bytes | Link | None], str, int, int, str]] = {
+    "linked-file": ({"actors/zero.yaml": Link("/dev/zero")}, "actors/zero.yaml", 1, 1, "a link or a special file"),
+    "paraphrase-in-quotes": (
+        {
+            "quotes/official.yaml": "speaker: government\ntext: '“We hold the city”'\nkind: paraphrase\n"
+            "sources: [report]\n"
+        },
+        "quotes/official.yaml",
+        2,
+        7,
+        "never shown as a quotation",
+    ),
+    "briefing-date": (
+        {"briefings/2021-08-13.yaml": "title: B\nas_of: 2021-08-12\n"},
+        "briefings/2021-08-13.yaml",
+        2,
+        8,
+        "named 2021-08-13 but 'as_of' is 2021-08-12",
+    ),
     "not-utf8": ({EVENT: b"title: caf\xe9\ndate: 2021-08-13\n"}, EVENT, 1, 11, "0xe9"),
     "control-character": ({EVENT: GOOD_EVENT + "summary: a\x07b\n"}, EVENT, 4, 11, "U+0007"),
     "file-too-large": ({EVENT: GOOD_EVENT + "summary: " + "a" * MAX_FILE_BYTES + "\n"}, EVENT, 1, 1, "split"),
@@ -72,7 +90,7 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], str, int, int, str]] = {
     "empty-text": ({EVENT: "title: ''\ndate: 2021-08-13\nsources: [report]\n"}, EVENT, 1, 8, "'title' is empty"),
     "unknown-folder": ({"evnts/x.yaml": GOOD_EVENT}, "evnts", 1, 1, "did you mean 'events'?"),
     "unexpected-file": ({"events/notes.txt": "notes"}, "events/notes.txt", 1, 1, "notes.txt"),
-    "duplicate-id": ({"events/kandahar.yaml": GOOD_EVENT}, "events/kandahar.yaml", 1, 1, "the place in"),
+    "duplicate-id": ({"events/kandahar.yaml": GOOD_EVENT}, "events/kandahar.yaml", 1, 1, "the place at"),
     "unknown-reference": ({EVENT: GOOD_EVENT + "places: [kandahr]\n"}, EVENT, 4, 10, "did you mean 'kandahar'?"),
     "no-source": ({EVENT: "title: Kandahar\ndate: 2021-08-13\n"}, EVENT, 1, 1, "cites no source"),
     "claim-without-claimant": ({EVENT: GOOD_EVENT + "status: claimed\n"}, EVENT, 4, 9, "by: <actor id>"),
@@ -125,7 +143,24 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], str, int, int, str]] = {
 
 
 def test_every_code_has_a_fixture() -> None:
-    assert set(CASES) == set(TEMPLATES)
+    assert set(CASES) | {"unreadable"} == set(TEMPLATES)
+
+
+def test_unreadable_file_is_a_problem_not_a_traceback(
+    repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = repo()
+    original = Path.open
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        if self.name == "taliban.yaml":
+            raise PermissionError(13, "Permission denied")
+        return original(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", refuse)
+    (found,) = problems_in(data)
+    assert (found.code, found.line, found.col) == ("unreadable", 1, 1)
+    assert "Permission denied" in found.message and found.path.endswith("actors/taliban.yaml")
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
@@ -182,3 +217,70 @@ def test_ids_are_unique_ignoring_case_across_kinds(repo: Callable[..., Path]) ->
 def test_references_to_a_file_that_failed_are_not_reported_as_missing(repo: Callable[..., Path]) -> None:
     data = repo({"quotes/official.yaml": "speaker: government\ntext: t\nsources: [report]\nmedum: x\n"})
     assert [(p.path.rsplit("/", 1)[-1], p.code) for p in problems_in(data)] == [("official.yaml", "unknown-key")]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "words"),
+    [
+        ('{"title":&t x,"date":2021-08-13,"sources":[report],"summary":*t}', "anchor-or-alias", "&t"),
+        ('{"title":!!binary eA==,"date":2021-08-13,"sources":[report]}', "yaml-tag", "!!binary"),
+        (GOOD_EVENT + "date: [2021-08-13]\n", "duplicate-key", "'date'"),
+        (
+            "title: t\nsources: [report]\ndate: [2021-08-13]\n",
+            "wrong-type",
+            "'date' must be a date, not a list",
+        ),
+        (
+            "title: t\nsources: [report]\ndate: \u0662\u0660\u0662\u0661-\u0660\u0668-\u0661\u0663\n",
+            "invalid-date",
+            "not a date",
+        ),
+        (GOOD_EVENT + "time_zone: localtime\n", "invalid-time-zone", "IANA"),
+        (GOOD_EVENT + "time_zone: Asia\n", "invalid-time-zone", "IANA"),
+        (GOOD_EVENT + "time_zone: " + "a" * 300 + "\n", "invalid-time-zone", "…"),
+        (GOOD_EVENT + "status: [confirmed]\n", "wrong-type", "'item 1 of 'status'' must be"),
+        (GOOD_EVENT + "figures:\n  - id: f\n    label: l\n    value: [3]\n", "wrong-type", "not a list"),
+        ("title: Taliban: we won\ndate: 2021-08-13\nsources: [report]\n", "yaml-syntax", "must be put in quotes"),
+        (
+            "title: t\ndate: 2021-08-13\nsources: [report]\nsummary: |\n  x\n  ::error file=README.md::Injected\n"
+            'kind: "a\\n::error::b"\n',
+            "invalid-choice",
+            "a\\u000a::error::b",
+        ),
+        ('title: ok\ndate: 2021-08-13\nsources: [report]\n"k\\e[31m": x\n', "control-character", "U+001B"),
+        ("title: t\u202egnp.exe\ndate: 2021-08-13\nsources: [report]\n", "control-character", "U+202E"),
+        ("title:\ndate: 2021-08-13\nsources: [report]\n", "empty-text", "'title' is empty"),
+    ],
+)
+def test_hostile_and_careless_input_gets_a_clear_problem(
+    repo: Callable[..., Path], text: str, code: str, words: str
+) -> None:
+    found = [p for p in problems_in(repo({EVENT: text})) if p.path.endswith(EVENT)]
+    assert [p.code for p in found] == [code], [str(p) for p in found]
+    assert words in found[0].message
+    assert "\n" not in str(found[0])
+
+
+def test_web_addresses_with_markup_or_bad_ports_are_refused(repo: Callable[..., Path]) -> None:
+    for url in (
+        'https://a.com/"><script>alert(1)</script>',
+        "https://a.com/\u202egnp.exe",
+        "https://..:99999",
+        "https://a.com:0",
+    ):
+        source = f"title: t\npublisher: p\nkind: photo\npublished: 2021-08-13\nurl: '{url}'\n"
+        found = [p for p in problems_in(repo({"sources/report.yaml": source})) if p.path.endswith("report.yaml")]
+        assert [p.code for p in found] in (["invalid-url"], ["control-character"]), (url, [str(p) for p in found])
+
+
+def test_two_editions_at_the_same_moment_are_refused(repo: Callable[..., Path]) -> None:
+    data = repo({"briefings/evening-extra.yaml": "title: Extra\nas_of: 2021-08-13\n"})
+    found = [p for p in problems_in(data) if p.code == "briefing-date"]
+    assert len(found) == 1 and "same as-of date and time" in found[0].message
+
+
+def test_duplicate_figure_ids_in_one_file_name_both_lines(repo: Callable[..., Path]) -> None:
+    figures = "figures:\n  - id: f1\n    label: a\n    value: 1\n  - id: f1\n    label: b\n    value: 2\n"
+    found = [p for p in problems_in(repo({EVENT: GOOD_EVENT + figures})) if p.code == "duplicate-id"]
+    assert sorted((p.line, p.col) for p in found) == [(5, 9), (8, 9)]
+    assert any(f"{EVENT}:5" in p.message for p in found)
