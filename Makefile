@@ -17,13 +17,12 @@ $(STAMP):
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
-site: $(STAMP) ## validate the data and build the site into site/
-	$(BIN)/briefings check --data $(DATA)
+site: $(STAMP) ## validate the data, write the pages, build the site into site/
+	$(BIN)/briefings build --data $(DATA)
 	$(BIN)/mkdocs build --strict --quiet
 
 serve: $(STAMP) ## live preview on http://127.0.0.1:8000
-	$(BIN)/briefings check --data $(DATA)
-	$(BIN)/mkdocs serve
+	$(BIN)/briefings serve --data $(DATA)
 
 check: $(STAMP) ## validate the data; every problem as path:line:col
 	$(BIN)/briefings check --data $(DATA)
@@ -46,4 +45,4 @@ lock: $(STAMP) ## refresh requirements.lock from what is installed
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
 
 clean:
-	rm -rf site docs/generated .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site docs/generated docs/.generated .pytest_cache .mypy_cache .ruff_cache

@@ -10,6 +10,7 @@ from pathlib import Path
 from . import pipeline
 from .model import KINDS
 from .problems import DataError, format_github, format_json, format_text, job_summary
+from .write import WriteError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,6 +24,13 @@ def _parser() -> argparse.ArgumentParser:
         default="github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text",
         help="text (default), github (workflow annotations; default in GitHub Actions) or json",
     )
+    build = commands.add_parser("build", help="validate, then write the site's pages into docs/generated")
+    build.add_argument("--data", type=Path, default=Path("briefings"), help="the data folder (default: briefings)")
+    build.add_argument("--docs", type=Path, default=pipeline.DOCS, help="the docs folder (default: docs)")
+    serve = commands.add_parser("serve", help="live preview: rebuild on every change, serve on 127.0.0.1:8000")
+    serve.add_argument("--data", type=Path, default=Path("briefings"), help="the data folder (default: briefings)")
+    serve.add_argument("--docs", type=Path, default=pipeline.DOCS, help="the docs folder (default: docs)")
+    serve.add_argument("--addr", default="127.0.0.1:8000", help="where to serve (default: 127.0.0.1:8000)")
     schemas = commands.add_parser("schemas", help="write the JSON Schemas of the record files")
     schemas.add_argument("--out", type=Path, default=pipeline.SCHEMA_DIR, help="folder to write to (default: schemas)")
     return parser
@@ -36,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit.code or 0)
     if args.command == "check":
         return _check(args.data, args.format)
+    if args.command == "build":
+        return _build(args.data, args.docs)
+    if args.command == "serve":
+        from .preview import serve
+
+        return serve(args.data, args.docs, args.addr, rebuild=lambda: _build(args.data, args.docs))
     if args.command == "schemas":
         args.out.mkdir(parents=True, exist_ok=True)
         for name, text in pipeline.schemas().items():
@@ -43,6 +57,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {len(pipeline.schemas())} schemas to {args.out}/")
         return 0
     return 2
+
+
+def _build(data: Path, docs: Path) -> int:
+    if not data.is_dir() or not docs.is_dir():
+        print(f"briefings: need a data folder ({data}) and a docs folder ({docs})", file=sys.stderr)
+        return 2
+    try:
+        _, pages, changed = pipeline.build(data, docs)
+    except DataError as error:
+        print(format_text(error.problems))
+        print("nothing was written; the previous pages are unchanged")
+        return 1
+    except (pipeline.BuildError, WriteError, OSError) as error:
+        print(f"briefings: {error}; the previous pages are unchanged", file=sys.stderr)
+        return 1
+    where = docs / pipeline.GENERATED
+    print(f"{pages} pages {'written to' if changed else 'unchanged in'} {where}/")
+    return 0
 
 
 def _check(data: Path, output: str) -> int:
@@ -53,6 +85,9 @@ def _check(data: Path, output: str) -> int:
         repository = pipeline.check(data)
     except DataError as error:
         problems = error.problems
+    except OSError as error:
+        print(f"briefings: cannot read {data}: {error.strerror}", file=sys.stderr)
+        return 2
     else:
         problems = []
     if output == "json":

@@ -1,0 +1,74 @@
+"""The one place where text from the data is made inert for where it lands.
+
+Data arrives from pull requests: a quote may hold `<script>`, a Markdown link to `javascript:`,
+an attribute list, an admonition, a footnote, a snippet include or `{{ }}` for a macro plugin.
+Every character that could start any of those is written as a numeric character reference, which
+Python-Markdown (and any other Markdown or HTML reader) shows as that character and never reads as
+syntax. The output is plain Markdown with HTML entities, so any engine that reads `docs/` renders
+it the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote, urlsplit
+
+from markupsafe import Markup
+
+# Characters that start Markdown, HTML, attribute-list, template or extension syntax anywhere in a line.
+_ANYWHERE = set("&<>\"'\\`*_{}[]()#!|~^=$:%@")
+# Characters that only matter where a block starts: bullets, details, definitions; and the
+# "1." or "1)" of an ordered list.
+_LINE_START = set("-+?:")
+_ORDERED = re.compile(r"\d+[.)]")
+_WHITESPACE = re.compile(r"\s+")
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def _entity(char: str) -> str:
+    return f"&#{ord(char)};"
+
+
+def text(value: object) -> Markup:
+    """Inline text for Markdown body, headings, table cells and HTML attribute values."""
+    flat = _WHITESPACE.sub(" ", str(value)).strip()
+    # Bidirectional overrides could make a paraphrase read as something else: isolate, don't obey.
+    flat = _BIDI_CONTROLS.sub(lambda m: _entity(m.group()), flat)
+    out = [_entity(c) if c in _ANYWHERE or (i == 0 and c in _LINE_START) else c for i, c in enumerate(flat)]
+    ordered = _ORDERED.match(flat)
+    if ordered:
+        out[ordered.end() - 1] = _entity(flat[ordered.end() - 1])
+    return Markup("".join(out))
+
+
+def paragraphs(value: object) -> Markup:
+    """Block text: paragraphs split at blank lines, each made inert like `text`."""
+    blocks = [block for block in re.split(r"\n\s*\n", str(value)) if block.strip()]
+    return Markup("\n\n".join(text(block) for block in blocks))
+
+
+def url(value: str) -> Markup:
+    """An http or https address for a Markdown link target or an href attribute."""
+    scheme = urlsplit(value.strip()).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ValueError(f"refusing a non-web address: {value!r}")
+    # Percent-encode everything that could end a link target or an attribute; keep the address intact.
+    safe = quote(value.strip(), safe="/:?#[]@!$&*+,;=%~-._")
+    return Markup(safe.replace("&", "&amp;"))
+
+
+def title(value: object) -> str:
+    """A page title for front matter.
+
+    Material prints the front-matter title unescaped in the header, the navigation and <title>, so
+    it gets the same entities as body text, quoted as a JSON string (which YAML reads as text).
+    """
+    return json.dumps(str(text(value)), ensure_ascii=False)
+
+
+def anchor(value: str) -> Markup:
+    """An anchor id from a record id; ids are already strict slugs, this refuses anything else."""
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
+        raise ValueError(f"not an id: {value!r}")
+    return Markup(value)

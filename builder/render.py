@@ -1,0 +1,330 @@
+"""Rendering: the validated repository in, `{page path: Markdown}` out. Pure: nothing touches the disk.
+
+Templates never decide how text is made safe: every value they print passes through `escape.text`
+unless it is already escaped Markup (from the `escape` filters or from this module's formatters).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import derive, escape
+from .model import (
+    NEEDS_CLAIMANT,
+    ControlChange,
+    Event,
+    Figure,
+    FuzzyDate,
+    Quote,
+    Repository,
+    Source,
+    StatusStep,
+    TimeOfDay,
+    is_right_to_left,
+)
+
+Pages = dict[str, str | bytes]
+
+BRIEFINGS_DIR = "briefings"
+TIMELINE_PAGE = "timeline.md"
+SOURCES_PAGE = "sources.md"
+ARCHIVE_PAGE = f"{BRIEFINGS_DIR}/index.md"
+HOME_RECENT = 10
+
+
+def _finalize(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return escape.text(value)
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("builder", "templates"),
+        # Autoescape only makes macro output Markup; `_finalize` does the escaping, for Markdown.
+        autoescape=True,
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        paragraphs=escape.paragraphs,
+        url=escape.url,
+        fmtitle=lambda value: Markup(escape.title(value)),
+        anchor=escape.anchor,
+        groupby_month=groupby_month,
+        when=format_date,
+        day=format_day,
+    )
+    env.globals.update(by_day=by_day, period=period)
+    return env
+
+
+# --- formatting (plain text; the template escapes it) ----------------------------------------
+
+
+def format_day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def format_date(when: FuzzyDate) -> str:
+    start, end = when.start, when.end
+    if when.precision == "day":
+        text = format_day(start)
+    elif when.precision == "month":
+        text = f"{start:%B %Y}"
+    elif when.precision == "year":
+        text = str(start.year)
+    elif (start.year, start.month) == (end.year, end.month):
+        text = f"{start.day}–{end.day} {end:%B %Y}"
+    elif start.year == end.year:
+        text = f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
+    else:
+        text = f"{format_day(start)} – {format_day(end)}"
+    return f"about {text}" if when.approximate else text
+
+
+def format_time(moment: TimeOfDay | None) -> str:
+    return str(moment) if moment else ""
+
+
+_SCALE_WORDS = ((Decimal(10) ** 12, "trillion"), (Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million"))
+
+
+def format_number(number: Decimal) -> str:
+    for scale, word in _SCALE_WORDS:
+        if abs(number) >= scale and (number / scale) == (number / scale).quantize(Decimal("0.1")):
+            return f"{(number / scale).normalize():f} {word}"
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    return f"{number.normalize():f}"
+
+
+_QUALIFIERS = {"exactly": "", "about": "about ", "more-than": "more than ", "at-least": "at least ",
+               "fewer-than": "fewer than ", "up-to": "up to "}  # fmt: skip
+
+
+def format_figure(figure: Figure) -> str:
+    if figure.value is not None:
+        amount = format_number(figure.value)
+    else:
+        amount = f"{format_number(figure.low or Decimal(0))}–{format_number(figure.high or Decimal(0))}"
+        if figure.best is not None:
+            amount += f" (best estimate {format_number(figure.best)})"
+    unit = f" {figure.unit}" if figure.unit else ""
+    return f"{_QUALIFIERS[figure.qualifier]}{amount}{unit}"
+
+
+# --- source notes ------------------------------------------------------------------------------
+
+
+class Notes:
+    """Numbered source notes for one page, numbered in order of first citation."""
+
+    def __init__(self, repository: Repository) -> None:
+        self.repository = repository
+        self.order: list[str] = []
+
+    def cite(self, *groups: list[str]) -> Markup:
+        """Footnote references for the given source ids, each source numbered once per page."""
+        refs = []
+        for source_id in dict.fromkeys(s for group in groups for s in group):
+            if source_id not in self.order:
+                self.order.append(source_id)
+            refs.append(f"[^{self.order.index(source_id) + 1}]")
+        return Markup("".join(refs))
+
+    def definitions(self) -> list[tuple[int, str, Source]]:
+        return [(n, sid, self.repository.sources[sid]) for n, sid in enumerate(self.order, 1)]
+
+
+# --- view helpers -----------------------------------------------------------------------------
+
+
+class View:
+    """What the templates read: names, words for statuses, links, all as plain values."""
+
+    def __init__(self, repository: Repository, page: str) -> None:
+        self.repository = repository
+        self.page = page
+        self.notes = Notes(repository)
+
+    def link(self, target: str, anchor: str = "") -> Markup:
+        """A relative link from this page to `target` (a page path), with an optional anchor."""
+        here = self.page.split("/")[:-1]
+        there = target.split("/")
+        common = 0
+        while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+            common += 1
+        relative = "/".join([".."] * (len(here) - common) + there[common:])
+        return Markup(relative + (f"#{escape.anchor(anchor)}" if anchor else ""))
+
+    def actor(self, actor_id: str | None) -> str:
+        if not actor_id:
+            return ""
+        actor = self.repository.actors[actor_id]
+        return actor.short_name or actor.name
+
+    def place(self, place_id: str) -> str:
+        return self.repository.places[place_id].name
+
+    def status_words(self, step: StatusStep) -> str:
+        if step.by and (step.status in NEEDS_CLAIMANT or step.status in ("claimed", "reported", "confirmed")):
+            return f"{step.status} by {self.actor(step.by)}"
+        return step.status
+
+    def history(self, steps: list[StatusStep], fallback: date, until: date | None = None) -> list[dict[str, Any]]:
+        shown = [s for s in steps if until is None or (s.date.start if s.date else fallback) <= until]
+        return [
+            {"words": self.status_words(s), "date": format_date(s.date) if s.date else "", "note": s.note, "step": s}
+            for s in shown
+        ]
+
+    def event(self, event_id: str, on: date | None = None) -> dict[str, Any]:
+        event: Event = self.repository.events[event_id]
+        current = derive.status_on(event.status, on, event.date.start) if on else event.status[-1]
+        steps = self.history(event.status, event.date.start, on)
+        cited = self.notes.cite(event.sources, *[s.sources for s in event.status if s in [x["step"] for x in steps]])
+        return {
+            "id": event_id,
+            "event": event,
+            "date": format_date(event.date),
+            "time": format_time(event.time),
+            "status": current.status,
+            "status_words": self.status_words(current),
+            "history": steps if len(steps) > 1 else [],
+            "note": current.note,
+            "places": [self.place(p) for p in event.places],
+            "control": [self.control(c, event, on) for c in event.control],
+            "figures": [self.figure(f.id) for f in event.figures],
+            "cite": cited,
+        }
+
+    def control(self, change: ControlChange, event: Event, on: date | None) -> dict[str, Any]:
+        current = derive.status_on(change.status, on, event.date.start) if on else change.status[-1]
+        if change.how == "held":
+            words = f"{self.place(change.place)}: still held by {self.actor(change.to)}"
+        elif change.from_:
+            words = (
+                f"{self.place(change.place)}: {change.how} — from {self.actor(change.from_)} to {self.actor(change.to)}"
+            )
+        else:
+            words = f"{self.place(change.place)}: {change.how} by {self.actor(change.to)}"
+        return {
+            "words": words,
+            "status": current.status,
+            "status_words": self.status_words(current),
+            "cite": self.notes.cite(change.sources, current.sources),
+        }
+
+    def figure(self, figure_id: str) -> dict[str, Any]:
+        event_id, figure = self.repository.figures[figure_id]
+        event = self.repository.events[event_id]
+        return {
+            "id": figure_id,
+            "figure": figure,
+            "amount": format_figure(figure),
+            "by": self.actor(figure.by),
+            "as_of": format_date(figure.as_of or event.date),
+            "event_id": event_id,
+            "cite": self.notes.cite(figure.sources or event.sources),
+        }
+
+    def quote(self, quote_id: str) -> dict[str, Any]:
+        quote: Quote = self.repository.quotes[quote_id]
+        original = quote.original
+        return {
+            "id": quote_id,
+            "quote": quote,
+            "speaker": self.actor(quote.speaker),
+            "date": format_date(quote.date) if quote.date else "",
+            "original_dir": "rtl" if original and is_right_to_left(original.language) else "ltr",
+            "cite": self.notes.cite(quote.sources),
+        }
+
+
+def _render(template: str, page: str, view: View, **context: Any) -> str:
+    text = _environment().get_template(template).render(view=view, page=page, **context)
+    # Trailing spaces would be Markdown line breaks; runs of blank lines are noise in diffs.
+    lines = [line.rstrip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+
+
+def render(repository: Repository, handwritten: dict[str, bytes] | None = None) -> Pages:
+    """Every page of the site as {path under the generated folder: Markdown text or file bytes}."""
+    pages: Pages = dict(handwritten or {})
+    editions = derive.editions(repository)
+    for edition in editions:
+        path = f"{BRIEFINGS_DIR}/{edition.id}.md"
+        view = View(repository, path)
+        pages[path] = _render("briefing.md", path, view, edition=edition, site=repository.site)
+    latest = editions[-1] if editions else None
+    view = View(repository, "index.md")
+    pages["index.md"] = _render(
+        "home.md", "index.md", view, latest=latest, recent=list(reversed(editions))[1 : HOME_RECENT + 1],
+        site=repository.site, archive=ARCHIVE_PAGE,
+    )  # fmt: skip
+    view = View(repository, ARCHIVE_PAGE)
+    pages[ARCHIVE_PAGE] = _render("archive.md", ARCHIVE_PAGE, view, editions=list(reversed(editions)))
+    view = View(repository, TIMELINE_PAGE)
+    ordered = sorted(repository.events, key=lambda e: derive.event_order(repository.events[e], e), reverse=True)
+    pages[TIMELINE_PAGE] = _render("timeline.md", TIMELINE_PAGE, view, days=_by_day(repository, ordered))
+    view = View(repository, SOURCES_PAGE)
+    pages[SOURCES_PAGE] = _render("sources.md", SOURCES_PAGE, view, cited_by=_cited_by(repository))
+    return pages
+
+
+def _by_day(repository: Repository, event_ids: list[str] | tuple[str, ...]) -> list[tuple[str, list[str]]]:
+    """Events grouped under the last day they may have happened, newest day first."""
+    groups: dict[date, list[str]] = defaultdict(list)
+    for event_id in event_ids:
+        groups[repository.events[event_id].date.end].append(event_id)
+    return [(format_day(day), groups[day]) for day in sorted(groups, reverse=True)]
+
+
+def _cited_by(repository: Repository) -> dict[str, list[tuple[str, str, str]]]:
+    """Source id -> [(kind, id, title)] of every event and quote that cites it."""
+    cited: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for event_id, event in repository.events.items():
+        ids = set(event.sources) | {s for step in event.status for s in step.sources}
+        ids |= {s for f in event.figures for s in f.sources} | {s for c in event.control for s in c.sources}
+        for source_id in ids:
+            cited[source_id].append(("event", event_id, event.title))
+    for quote_id, quote in repository.quotes.items():
+        for source_id in quote.sources:
+            cited[source_id].append(("quote", quote_id, quote.text))
+    return cited
+
+
+def by_day(repository: Repository, event_ids: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+    """Public for templates: events of a briefing grouped by day."""
+    return _by_day(repository, event_ids)
+
+
+def period(edition: derive.Edition) -> str:
+    """The period a briefing covers, in words."""
+    if edition.since is None:
+        return f"everything up to {format_day(edition.briefing.as_of)}"
+    if edition.since == edition.briefing.as_of:
+        return format_day(edition.since)
+    return format_date(FuzzyDate(edition.since, edition.briefing.as_of, "range"))
+
+
+def groupby_month(editions: list[derive.Edition]) -> list[tuple[str, list[derive.Edition]]]:
+    groups: dict[str, list[derive.Edition]] = {}
+    for edition in editions:
+        groups.setdefault(f"{edition.briefing.as_of:%B %Y}", []).append(edition)
+    return list(groups.items())

@@ -1,0 +1,103 @@
+"""Writing: the rendered pages into the generated folder, all at once or not at all.
+
+The generated folder is a symbolic link to a complete build under a store folder beside it. A new
+build is assembled next to the current one, then the link is replaced in one atomic rename, so a
+failure or a kill at any point leaves the previous pages whole. Files whose content did not change
+are hard links to the previous build's, so they keep their identity and modification time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from pathlib import Path, PurePosixPath
+
+_SAFE_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+class WriteError(Exception):
+    """A page path that would leave the generated folder, or a folder that cannot be written."""
+
+
+def check_path(path: str) -> PurePosixPath:
+    """A page path as a safe relative path inside the generated folder, or WriteError."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or not pure.parts or "\\" in path or any(not _SAFE_PART.fullmatch(p) for p in pure.parts):
+        raise WriteError(f"refusing to write outside the generated folder: {path!r}")
+    return pure
+
+
+def _store(target: Path) -> Path:
+    return target.parent / f".{target.name}"
+
+
+def build_id(pages: dict[str, str | bytes]) -> str:
+    """A name for a build, from its content: the same pages always give the same name."""
+    digest = hashlib.sha256()
+    for path in sorted(pages):
+        content = pages[path]
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        digest.update(f"{path}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()[:20]
+
+
+def write(pages: dict[str, str | bytes], target: Path) -> bool:
+    """Make `target` hold exactly `pages`; return False when it already did (nothing is written)."""
+    checked = {check_path(path): content for path, content in pages.items()}
+    name = build_id(pages)
+    store = _store(target)
+    current = _current(target)
+    if current is not None and current.name == name and current.is_dir():
+        return False
+    store.mkdir(parents=True, exist_ok=True)
+    staging = store / f"tmp-{name}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    for relative, content in sorted(checked.items()):
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        destination = staging / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        previous = current / relative if current is not None else None
+        if previous is not None and previous.is_file() and _same(previous, data):
+            os.link(previous, destination)
+        else:
+            destination.write_bytes(data)
+    final = store / name
+    if final.exists():
+        shutil.rmtree(final)
+    staging.rename(final)
+    _swap_link(target, final)
+    for leftover in store.iterdir():
+        if leftover != final:
+            shutil.rmtree(leftover, ignore_errors=True)
+    return True
+
+
+def _current(target: Path) -> Path | None:
+    if target.is_symlink():
+        resolved = target.resolve()
+        return resolved if resolved.is_dir() else None
+    if target.is_dir():
+        # A real folder from elsewhere (an older layout, a copy): move it into the store first.
+        store = _store(target)
+        store.mkdir(parents=True, exist_ok=True)
+        adopted = store / "adopted"
+        shutil.rmtree(adopted, ignore_errors=True)
+        target.rename(adopted)
+        _swap_link(target, adopted)
+        return adopted
+    return None
+
+
+def _same(path: Path, data: bytes) -> bool:
+    return path.stat().st_size == len(data) and path.read_bytes() == data
+
+
+def _swap_link(target: Path, build: Path) -> None:
+    link = target.parent / f".{target.name}.link-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(build, target.parent), link)
+    os.replace(link, target)
