@@ -8,7 +8,7 @@ DATA ?= briefings
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site serve check test lint bench schemas lock clean
+.PHONY: site serve check test lint bench schemas update-golden lock clean
 
 $(STAMP):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -37,6 +37,9 @@ lint: $(STAMP) ## ruff and mypy
 
 bench: $(STAMP) ## measure the stages on synthetic repositories; prints one line per target
 	$(BIN)/python -m bench
+
+update-golden: $(STAMP) ## rewrite tests/golden from the sample data; review the diff before committing
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_render.py
 
 schemas: $(STAMP) ## regenerate the committed JSON Schemas from the model
 	$(BIN)/briefings schemas --out schemas

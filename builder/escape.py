@@ -23,7 +23,10 @@ _ANYWHERE = set("&<>\"'\\`*_{}[]()#!|~^=$:%@")
 _LINE_START = set("-+?:")
 _ORDERED = re.compile(r"\d+[.)]")
 _WHITESPACE = re.compile(r"\s+")
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+# Bidirectional embeddings and overrides could make text read as something else. A character
+# reference would still be obeyed, so they are replaced by a visible name. (Marks and isolates,
+# which mixed-script text needs, stay.)
+_OVERRIDES = re.compile("[\u202a-\u202e]")
 
 
 def _entity(char: str) -> str:
@@ -33,8 +36,7 @@ def _entity(char: str) -> str:
 def text(value: object) -> Markup:
     """Inline text for Markdown body, headings, table cells and HTML attribute values."""
     flat = _WHITESPACE.sub(" ", str(value)).strip()
-    # Bidirectional overrides could make a paraphrase read as something else: isolate, don't obey.
-    flat = _BIDI_CONTROLS.sub(lambda m: _entity(m.group()), flat)
+    flat = _OVERRIDES.sub(lambda m: f"[U+{ord(m.group()):04X}]", flat)
     out = [_entity(c) if c in _ANYWHERE or (i == 0 and c in _LINE_START) else c for i, c in enumerate(flat)]
     ordered = _ORDERED.match(flat)
     if ordered:

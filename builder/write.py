@@ -24,7 +24,8 @@ class WriteError(Exception):
 def check_path(path: str) -> PurePosixPath:
     """A page path as a safe relative path inside the generated folder, or WriteError."""
     pure = PurePosixPath(path)
-    if pure.is_absolute() or not pure.parts or "\\" in path or any(not _SAFE_PART.fullmatch(p) for p in pure.parts):
+    unsafe = pure.as_posix() != path or any(not _SAFE_PART.fullmatch(part) for part in pure.parts)
+    if pure.is_absolute() or not pure.parts or "\\" in path or unsafe:
         raise WriteError(f"refusing to write outside the generated folder: {path!r}")
     return pure
 

@@ -91,3 +91,47 @@ def problems_in(data: Path) -> list[Problem]:
     except DataError as error:
         return error.problems
     return []
+
+
+def build_site(data: Path, workdir: Path) -> Path:
+    """Run the whole pipeline on `data`, then a strict MkDocs build; return the built site folder."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from builder import pipeline
+
+    project = workdir / "project"
+    project.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    docs = project / "docs"
+    shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("generated", ".generated"), dirs_exist_ok=True)
+    pipeline.build(data, docs)
+    site = workdir / "site"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--quiet",
+            "-f",
+            str(project / "mkdocs.yml"),
+            "-d",
+            str(site),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample data built into a site, once per test run."""
+    return build_site(SAMPLE, tmp_path_factory.mktemp("sample"))

@@ -1,0 +1,92 @@
+"""End to end: the sample data through the strict MkDocs build, checked in the built HTML."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from builder import pipeline
+
+from .conftest import SAMPLE
+
+
+def page_text(site: Path, path: str) -> str:
+    markup = (site / path).read_text(encoding="utf-8")
+    article = markup.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", article)))
+    return re.sub(r" ([,.;:])", r"\1", text)
+
+
+def test_both_dated_briefings_are_built(sample_site: Path) -> None:
+    for day in ("2021-08-12", "2021-08-13"):
+        assert (sample_site / "briefings" / day / "index.html").is_file()
+    for page in ("index.html", "timeline/index.html", "sources/index.html", "briefings/index.html"):
+        assert (sample_site / page).is_file()
+
+
+def test_the_13_august_briefing_shows_the_news_with_attribution(sample_site: Path) -> None:
+    text = page_text(sample_site, "briefings/2021-08-13/index.html")
+    assert "“hurtling toward an even worse sequel to the humiliating fall of Saigon in 1975” — Mitch McConnell" in text
+    assert "burning down our Embassy in Kabul.” — Mitch McConnell, US Senate Republican leader" in text
+    assert "“catastrophic impact on civilians” — UN" in text
+    assert "claimed by Taliban. Reuters was unable to confirm the claim." in text
+    assert "Kandahar: captured — from Afghan government to Taliban" in text
+    assert "Kandahar airport: still held by Afghan government" in text
+    assert "about 3,000 troops" in text and "about 600 troops" in text
+    assert "The fall of major cities was a sign that Afghans welcomed the Taliban. — Taliban" in text
+    assert "“The fall of major cities" not in text, "a paraphrase is never shown in quotation marks"
+
+
+def test_source_notes_are_numbered_and_linked(sample_site: Path) -> None:
+    markup = (sample_site / "briefings/2021-08-13/index.html").read_text(encoding="utf-8")
+    references = re.findall(r'<a class="footnote-ref" href="#fn:(\d+)"', markup)
+    notes = re.findall(r'<li id="fn:(\d+)">', markup)
+    assert notes == [str(n) for n in range(1, len(notes) + 1)] and len(notes) >= 5
+    assert set(references) == set(notes)
+    assert 'href="../../sources/#source-reuters-kandahar-2021-08-13"' in markup
+
+
+def test_page_titles_are_text_in_the_header_navigation_and_title_tag(sample_site: Path) -> None:
+    markup = (sample_site / "briefings/2021-08-13/index.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", markup, re.S)
+    assert title is not None
+    assert html.unescape(title.group(1)).startswith("Afghanistan: situation briefing, 13 August 2021")
+
+
+def test_nothing_is_fetched_from_a_third_party(sample_site: Path) -> None:
+    for page in sample_site.rglob("*.html"):
+        markup = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in markup and "fonts.gstatic" not in markup
+        external = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?://[^"]+)"', markup)
+        assert external == [], (page, external)
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    pipeline.build(SAMPLE, docs)
+    first = {p.relative_to(docs / "generated").as_posix(): p.read_bytes() for p in (docs / "generated").rglob("*.md")}
+    (docs / "generated").unlink()
+    pipeline.build(SAMPLE, docs)
+    second = {p.relative_to(docs / "generated").as_posix(): p.read_bytes() for p in (docs / "generated").rglob("*.md")}
+    assert first == second and len(first) >= 6
+
+
+def test_a_data_error_writes_nothing(tmp_path: Path) -> None:
+    import shutil
+
+    import pytest
+
+    from builder.problems import DataError
+
+    data = tmp_path / "briefings"
+    shutil.copytree(SAMPLE, data)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    pipeline.build(data, docs)
+    before = {p: p.read_bytes() for p in (docs / "generated").rglob("*") if p.is_file()}
+    (data / "quotes" / "zz-last.yaml").write_text("speaker: nobody\ntext: x\n")
+    with pytest.raises(DataError):
+        pipeline.build(data, docs)
+    assert {p: p.read_bytes() for p in (docs / "generated").rglob("*") if p.is_file()} == before
