@@ -645,6 +645,8 @@ class Site(Strict):
     time_zone: TimeZone = "UTC"
     language: Language = "en"
     url: Url | None = Field(None, description="Where the site is published")
+    repository: Url | None = Field(None, description="The repository's web address, for 'edit this page' links")
+    branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9._/-]+$")] = "main"
 
 
 KINDS: dict[str, type[Strict]] = {

@@ -52,7 +52,8 @@ def build(data: Path, docs: Path = DOCS) -> tuple[Repository, int, bool]:
     """
     repository = check(data)
     pages_by_hand = handwritten(docs)
-    pages = render(repository)
+    folder = data.as_posix() if not data.is_absolute() else data.name
+    pages = render(repository, data_folder=folder)
     clashes = sorted(set(pages) & set(pages_by_hand))
     if clashes:
         raise BuildError(f"docs/{clashes[0]} is hand-written but the builder generates that page; rename it")

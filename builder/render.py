@@ -263,14 +263,25 @@ def _render(template: str, page: str, view: View, **context: Any) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
 
 
-def render(repository: Repository, handwritten: dict[str, bytes] | None = None) -> Pages:
+def edit_link(repository: Repository, data_folder: str, record: str) -> Markup | None:
+    """The repository page that edits a record's file, when the site names its repository."""
+    site = repository.site
+    if not site.repository:
+        return None
+    return escape.url(f"{site.repository.rstrip('/')}/edit/{site.branch}/{data_folder}/{record}.yaml")
+
+
+def render(
+    repository: Repository, handwritten: dict[str, bytes] | None = None, data_folder: str = "briefings"
+) -> Pages:
     """Every page of the site as {path under the generated folder: Markdown text or file bytes}."""
     pages: Pages = dict(handwritten or {})
     editions = derive.editions(repository)
     for edition in editions:
         path = f"{BRIEFINGS_DIR}/{edition.id}.md"
         view = View(repository, path)
-        pages[path] = _render("briefing.md", path, view, edition=edition, site=repository.site)
+        edit = edit_link(repository, data_folder, f"briefings/{edition.id}")
+        pages[path] = _render("briefing.md", path, view, edition=edition, site=repository.site, edit=edit)
     latest = editions[-1] if editions else None
     view = View(repository, "index.md")
     pages["index.md"] = _render(

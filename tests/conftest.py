@@ -105,6 +105,7 @@ def build_site(data: Path, workdir: Path) -> Path:
     project = workdir / "project"
     project.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", project / "overrides", dirs_exist_ok=True)
     docs = project / "docs"
     shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("generated", ".generated"), dirs_exist_ok=True)
     pipeline.build(data, docs)

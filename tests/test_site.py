@@ -90,3 +90,18 @@ def test_a_data_error_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(DataError):
         pipeline.build(data, docs)
     assert {p: p.read_bytes() for p in (docs / "generated").rglob("*") if p.is_file()} == before
+
+
+def test_briefings_link_to_the_yaml_behind_them_when_the_repository_is_named(tmp_path: Path) -> None:
+    import shutil
+
+    from .conftest import build_site
+
+    data = tmp_path / "briefings"
+    shutil.copytree(SAMPLE, data)
+    site_file = data / "site.yaml"
+    site_file.write_text(site_file.read_text() + "repository: https://github.com/example/desk\n")
+    site = build_site(data, tmp_path / "out")
+    markup = (site / "briefings/2021-08-13/index.html").read_text(encoding="utf-8")
+    assert 'href="https://github.com/example/desk/edit/main/briefings/briefings/2021-08-13.yaml"' in markup
+    assert 'rel="edit"' not in (site / "timeline/index.html").read_text(encoding="utf-8")
