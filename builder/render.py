@@ -145,7 +145,8 @@ class Notes:
             if source_id not in self.order:
                 self.order.append(source_id)
             refs.append(f"[^{self.order.index(source_id) + 1}]")
-        return Markup("".join(refs))
+        # Adjacent superscripts would read as one number: notes 1 and 2 are not note 12.
+        return Markup("<sup>,</sup>".join(refs))
 
     def definitions(self) -> list[tuple[int, str, Source]]:
         return [(n, sid, self.repository.sources[sid]) for n, sid in enumerate(self.order, 1)]
