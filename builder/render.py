@@ -36,6 +36,7 @@ Pages = dict[str, str | bytes]
 BRIEFINGS_DIR = "briefings"
 TIMELINE_PAGE = "timeline.md"
 SOURCES_PAGE = "sources.md"
+QUOTES_PAGE = "quotes.md"
 ARCHIVE_PAGE = f"{BRIEFINGS_DIR}/index.md"
 HOME_RECENT = 10
 
@@ -294,6 +295,8 @@ def render(
     view = View(repository, TIMELINE_PAGE)
     ordered = sorted(repository.events, key=lambda e: derive.event_order(repository.events[e], e), reverse=True)
     pages[TIMELINE_PAGE] = _render("timeline.md", TIMELINE_PAGE, view, days=_by_day(repository, ordered))
+    view = View(repository, QUOTES_PAGE)
+    pages[QUOTES_PAGE] = _render("quotes.md", QUOTES_PAGE, view, quote_ids=_quotes_newest_first(repository))
     view = View(repository, SOURCES_PAGE)
     pages[SOURCES_PAGE] = _render("sources.md", SOURCES_PAGE, view, cited_by=_cited_by(repository))
     return pages
@@ -307,6 +310,19 @@ def _by_day(repository: Repository, event_ids: list[str] | tuple[str, ...]) -> l
     return [(format_day(day), groups[day]) for day in sorted(groups, reverse=True)]
 
 
+def _quotes_newest_first(repository: Repository) -> list[str]:
+    """Quote ids, dated ones newest first, then undated ones by the date of the first event they concern."""
+
+    def when(quote_id: str) -> date:
+        quote = repository.quotes[quote_id]
+        if quote.date:
+            return quote.date.end
+        events = [repository.events[e].date.end for e in quote.events if e in repository.events]
+        return max(events, default=date.min)
+
+    return sorted(repository.quotes, key=lambda q: (when(q), q), reverse=True)
+
+
 def _cited_by(repository: Repository) -> dict[str, list[tuple[str, str, str]]]:
     """Source id -> [(kind, id, title)] of every event and quote that cites it."""
     cited: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
@@ -318,6 +334,8 @@ def _cited_by(repository: Repository) -> dict[str, list[tuple[str, str, str]]]:
     for quote_id, quote in repository.quotes.items():
         for source_id in quote.sources:
             cited[source_id].append(("quote", quote_id, quote.text))
+    for entries in cited.values():
+        entries.sort()
     return cited
 
 

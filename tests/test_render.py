@@ -91,3 +91,22 @@ def test_figures_in_words() -> None:
     assert format_figure(figure) == "30–90 days"
     figure = Figure.model_validate({"id": "f", "label": "l", "value": "3000", "qualifier": "about", "unit": "troops"})
     assert format_figure(figure) == "about 3,000 troops"
+
+
+def test_every_anchor_is_unique_on_its_page(pages: dict[str, str | bytes]) -> None:
+    import re
+
+    for path, text in pages.items():
+        anchors = re.findall(r"\{ #([a-z0-9-]+)", str(text))
+        assert len(anchors) == len(set(anchors)), path
+
+
+def test_every_event_quote_and_figure_has_a_permalink_somewhere(pages: dict[str, str | bytes]) -> None:
+    sample = validate(SAMPLE)
+    everything = "".join(str(text) for text in pages.values())
+    for event_id in sample.events:
+        assert f"{{ #event-{event_id} }}" in everything
+    for quote_id in sample.quotes:
+        assert f"{{ #quote-{quote_id} }}" in everything
+    for figure_id in sample.figures:
+        assert f"{{ #figure-{figure_id} .figure }}" in everything
