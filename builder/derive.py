@@ -118,3 +118,121 @@ def control_changes(repository: Repository) -> list[tuple[str, ControlChange]]:
     """Every control change as (event id, change), in event order."""
     ordered = sorted(repository.events.items(), key=lambda item: event_order(item[1], item[0]))
     return [(event_id, change) for event_id, event in ordered for change in event.control]
+
+
+@dataclass(frozen=True)
+class Holding:
+    """Who holds a place on a date, by which control change, with that change's status then."""
+
+    place: str
+    holder: str
+    status: StatusStep
+    event_id: str
+    change: ControlChange
+
+
+def _known_on(steps: list[StatusStep], fallback: date, day: date) -> bool:
+    first = steps[0]
+    return (first.date.start if first.date else fallback) <= day
+
+
+def control_on(repository: Repository, day: date) -> dict[str, Holding]:
+    """Control of each place as of `day`: the latest change known by then that was not denied or retracted."""
+    holdings: dict[str, Holding] = {}
+    for event_id, change in control_changes(repository):
+        event = repository.events[event_id]
+        if event.date.start > day or not _known_on(change.status, event.date.start, day):
+            continue
+        step = status_on(change.status, day, event.date.start)
+        if step.status in ("denied", "retracted"):
+            continue
+        holdings[change.place] = Holding(change.place, change.to, step, event_id, change)
+    return dict(sorted(holdings.items()))
+
+
+def known_on(repository: Repository, event_id: str, day: date) -> bool:
+    """Whether an event was on record by `day` (its first status step had begun)."""
+    event = repository.events[event_id]
+    return event.date.start <= day and _known_on(event.status, event.date.start, day)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed between two editions, computed from the records."""
+
+    new_events: tuple[str, ...]
+    status_changes: tuple[tuple[str, StatusStep, StatusStep], ...]
+    control_changes: tuple[tuple[str, Holding | None, Holding], ...]
+    revised_figures: tuple[str, ...]
+    new_quotes: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return any((self.new_events, self.status_changes, self.control_changes, self.revised_figures, self.new_quotes))
+
+
+def changes(repository: Repository, edition: Edition, previous: Edition | None) -> Changes:
+    """New events, status changes, control changes, revised figures and new quotes since `previous`."""
+    if previous is None:
+        return Changes((), (), (), (), ())
+    before, now = previous.briefing.as_of, edition.briefing.as_of
+    new_events = tuple(e for e in edition.events if not known_on(repository, e, before))
+    status_changes = []
+    for event_id in edition.events:
+        if event_id in new_events:
+            continue
+        event = repository.events[event_id]
+        old = status_on(event.status, before, event.date.start)
+        new = status_on(event.status, now, event.date.start)
+        if old is not new:
+            status_changes.append((event_id, old, new))
+    then, today = control_on(repository, before), control_on(repository, now)
+    moved = tuple(
+        (place, then.get(place), holding)
+        for place, holding in today.items()
+        if place not in then or (then[place].holder, then[place].status) != (holding.holder, holding.status)
+    )
+    revised = tuple(
+        figure_id
+        for figure_id, (event_id, figure) in repository.figures.items()
+        if figure.revises and before < (figure.as_of or repository.events[event_id].date).start <= now
+    )
+    quotes = tuple(
+        quote_id
+        for quote_id, quote in repository.quotes.items()
+        if (quote.date and before < quote.date.start <= now)
+        or (not quote.date and quote.events and all(e in new_events for e in quote.events))
+    )
+    return Changes(new_events, tuple(status_changes), moved, revised, quotes)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A status that became denied, disputed or retracted, or a figure that revises another."""
+
+    day: date
+    event_id: str
+    what: str
+    step: StatusStep | None
+    figure_id: str | None
+
+
+def corrections(repository: Repository) -> list[Correction]:
+    """Every correction on record, newest first."""
+    found = []
+    for event_id, event in repository.events.items():
+        for step in event.status:
+            if step.status in CORRECTING:
+                found.append(Correction((step.date or event.date).start, event_id, "event", step, None))
+        for change in event.control:
+            for step in change.status:
+                if step.status in CORRECTING:
+                    found.append(
+                        Correction((step.date or event.date).start, event_id, f"control of {change.place}", step, None)
+                    )
+        for figure in event.figures:
+            if figure.revises:
+                found.append(Correction((figure.as_of or event.date).start, event_id, "figure", None, figure.id))
+    return sorted(found, key=lambda c: (c.day, c.event_id, c.what), reverse=True)
+
+
+CORRECTING = ("denied", "disputed", "retracted")

@@ -389,6 +389,7 @@ class Figure(Strict):
     by: Id | None = Field(None, description="The actor who gives the figure")
     as_of: When | None = Field(None, description="When the figure applies; the event's date if omitted")
     sources: list[Id] = Field(default_factory=list, description="The event's sources if omitted")
+    revises: Id | None = Field(None, description="The id of an earlier figure this one corrects or updates")
     note: Text | None = None
 
 
@@ -616,6 +617,9 @@ class Actor(Strict):
     short_name: Text | None = None
     country: CountryCode | None = None
     part_of: Id | None = Field(None, description="The actor it belongs to, e.g. a ministry's government")
+    colour: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] | None = Field(
+        None, description="Map colour for places it holds, as #rrggbb; one is chosen if omitted"
+    )
     roles: list[Role] = Field(default_factory=list, description="For people: roles over time")
     note: Text | None = None
 
@@ -683,6 +687,8 @@ def references(kind: str, record: Strict) -> Iterator[tuple[Loc, str, str]]:
         for i, figure in enumerate(record.figures):
             if figure.by:
                 yield ("figures", i, "by"), "actors", figure.by
+            if figure.revises:
+                yield ("figures", i, "revises"), "figures", figure.revises
             yield from each(("figures", i, "sources"), "sources", figure.sources)
         for i, change in enumerate(record.control):
             yield ("control", i, "place"), "places", change.place

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import derive, escape
+from . import derive, escape, pictures
 from .model import (
     NEEDS_CLAIMANT,
     ControlChange,
@@ -37,6 +37,7 @@ BRIEFINGS_DIR = "briefings"
 TIMELINE_PAGE = "timeline.md"
 SOURCES_PAGE = "sources.md"
 QUOTES_PAGE = "quotes.md"
+CORRECTIONS_PAGE = "corrections.md"
 ARCHIVE_PAGE = f"{BRIEFINGS_DIR}/index.md"
 HOME_RECENT = 10
 
@@ -183,6 +184,12 @@ class View:
     def place(self, place_id: str) -> str:
         return self.repository.places[place_id].name
 
+    def place_link(self, place_id: str) -> Markup:
+        return self.link(f"places/{place_id}.md")
+
+    def actor_link(self, actor_id: str) -> Markup:
+        return self.link(f"actors/{actor_id}.md")
+
     def status_words(self, step: StatusStep) -> str:
         if step.by and (step.status in NEEDS_CLAIMANT or step.status in ("claimed", "reported", "confirmed")):
             return f"{step.status} by {self.actor(step.by)}"
@@ -209,7 +216,7 @@ class View:
             "status_words": self.status_words(current),
             "history": steps if len(steps) > 1 else [],
             "note": current.note,
-            "places": [self.place(p) for p in event.places],
+            "places": [(self.place(p), self.link(f"places/{p}.md")) for p in event.places],
             "control": [self.control(c, event, on) for c in event.control],
             "figures": [self.figure(f.id) for f in event.figures],
             "cite": cited,
@@ -279,11 +286,39 @@ def render(
     """Every page of the site as {path under the generated folder: Markdown text or file bytes}."""
     pages: Pages = dict(handwritten or {})
     editions = derive.editions(repository)
-    for edition in editions:
+    palette = _palette(repository)
+    for index, edition in enumerate(editions):
         path = f"{BRIEFINGS_DIR}/{edition.id}.md"
         view = View(repository, path)
         edit = edit_link(repository, data_folder, f"briefings/{edition.id}")
-        pages[path] = _render("briefing.md", path, view, edition=edition, site=repository.site, edit=edit)
+        previous = editions[index - 1] if index else None
+        pages[path] = _render(
+            "briefing.md", path, view, edition=edition, site=repository.site, edit=edit,
+            changes=derive.changes(repository, edition, previous), previous=previous,
+            holdings=derive.control_on(repository, edition.briefing.as_of),
+            pictures=_pictures(repository, edition, palette),
+        )  # fmt: skip
+    latest_day = editions[-1].briefing.as_of if editions else None
+    holdings = derive.control_on(repository, latest_day) if latest_day else {}
+    for place_id in repository.places:
+        path = f"places/{place_id}.md"
+        pages[path] = _render(
+            "place.md", path, View(repository, path), place_id=place_id, place=repository.places[place_id],
+            holding=holdings.get(place_id), as_of=latest_day,
+            history=[(e, c) for e, c in derive.control_changes(repository) if c.place == place_id],
+            events=[e for e in _newest_first(repository) if place_id in repository.events[e].places],
+        )  # fmt: skip
+    for actor_id in repository.actors:
+        path = f"actors/{actor_id}.md"
+        pages[path] = _render(
+            "actor.md", path, View(repository, path), actor_id=actor_id, actor=repository.actors[actor_id],
+            events=[e for e in _newest_first(repository) if actor_id in repository.events[e].actors],
+            quotes=[q for q in _quotes_newest_first(repository) if repository.quotes[q].speaker == actor_id],
+        )  # fmt: skip
+    view = View(repository, CORRECTIONS_PAGE)
+    pages[CORRECTIONS_PAGE] = _render(
+        "corrections.md", CORRECTIONS_PAGE, view, corrections=derive.corrections(repository)
+    )
     latest = editions[-1] if editions else None
     view = View(repository, "index.md")
     pages["index.md"] = _render(
@@ -293,13 +328,40 @@ def render(
     view = View(repository, ARCHIVE_PAGE)
     pages[ARCHIVE_PAGE] = _render("archive.md", ARCHIVE_PAGE, view, editions=list(reversed(editions)))
     view = View(repository, TIMELINE_PAGE)
-    ordered = sorted(repository.events, key=lambda e: derive.event_order(repository.events[e], e), reverse=True)
-    pages[TIMELINE_PAGE] = _render("timeline.md", TIMELINE_PAGE, view, days=_by_day(repository, ordered))
+    pages[TIMELINE_PAGE] = _render(
+        "timeline.md", TIMELINE_PAGE, view, days=_by_day(repository, _newest_first(repository))
+    )
     view = View(repository, QUOTES_PAGE)
     pages[QUOTES_PAGE] = _render("quotes.md", QUOTES_PAGE, view, quote_ids=_quotes_newest_first(repository))
     view = View(repository, SOURCES_PAGE)
     pages[SOURCES_PAGE] = _render("sources.md", SOURCES_PAGE, view, cited_by=_cited_by(repository))
     return pages
+
+
+def _newest_first(repository: Repository) -> list[str]:
+    return sorted(repository.events, key=lambda e: derive.event_order(repository.events[e], e), reverse=True)
+
+
+def _palette(repository: Repository) -> dict[str, str]:
+    """One colour per actor that ever holds a place, the same on every page."""
+    holders = [change.to for _, change in derive.control_changes(repository)]
+    return pictures.colours(holders, {actor_id: actor.colour for actor_id, actor in repository.actors.items()})
+
+
+def _pictures(repository: Repository, edition: derive.Edition, palette: dict[str, str]) -> dict[str, Markup]:
+    day = format_day(edition.briefing.as_of)
+    holdings = derive.control_on(repository, edition.briefing.as_of)
+    names = {actor_id: actor.short_name or actor.name for actor_id, actor in repository.actors.items()}
+    used = {holder: colour for holder, colour in palette.items() if any(h.holder == holder for h in holdings.values())}
+    counts: dict[date, int] = defaultdict(int)
+    for event_id in edition.events:
+        counts[repository.events[event_id].date.end] += 1
+    if edition.since:
+        counts.setdefault(max(edition.since, min(counts, default=edition.since)), 0)
+    return {
+        "map": pictures.control_map(repository.places, holdings, names, used, f"Control of places as of {day}"),
+        "chart": pictures.events_chart(dict(counts), f"Events per day in the period covered, up to {day}"),
+    }
 
 
 def _by_day(repository: Repository, event_ids: list[str] | tuple[str, ...]) -> list[tuple[str, list[str]]]:
