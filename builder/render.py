@@ -38,6 +38,7 @@ TIMELINE_PAGE = "timeline.md"
 SOURCES_PAGE = "sources.md"
 QUOTES_PAGE = "quotes.md"
 CORRECTIONS_PAGE = "corrections.md"
+TAGS_PAGE = "tags/index.md"
 ARCHIVE_PAGE = f"{BRIEFINGS_DIR}/index.md"
 HOME_RECENT = 10
 
@@ -217,6 +218,7 @@ class View:
             "history": steps if len(steps) > 1 else [],
             "note": current.note,
             "places": [(self.place(p), self.link(f"places/{p}.md")) for p in event.places],
+            "tags": [(tag, self.link(f"tags/{tag}.md")) for tag in event.tags],
             "control": [self.control(c, event, on) for c in event.control],
             "figures": [self.figure(f.id) for f in event.figures],
             "cite": cited,
@@ -261,6 +263,7 @@ class View:
             "speaker": self.actor(quote.speaker),
             "date": format_date(quote.date) if quote.date else "",
             "original_dir": "rtl" if original and is_right_to_left(original.language) else "ltr",
+            "tags": [(tag, self.link(f"tags/{tag}.md")) for tag in quote.tags],
             "cite": self.notes.cite(quote.sources),
         }
 
@@ -315,6 +318,12 @@ def render(
             events=[e for e in _newest_first(repository) if actor_id in repository.events[e].actors],
             quotes=[q for q in _quotes_newest_first(repository) if repository.quotes[q].speaker == actor_id],
         )  # fmt: skip
+    tagged = _tagged(repository)
+    view = View(repository, TAGS_PAGE)
+    pages[TAGS_PAGE] = _render("tags.md", TAGS_PAGE, view, tagged=tagged)
+    for tag, (events, quotes) in tagged.items():
+        path = f"tags/{tag}.md"
+        pages[path] = _render("tag.md", path, View(repository, path), tag=tag, events=events, quotes=quotes)
     view = View(repository, CORRECTIONS_PAGE)
     pages[CORRECTIONS_PAGE] = _render(
         "corrections.md", CORRECTIONS_PAGE, view, corrections=derive.corrections(repository)
@@ -336,6 +345,18 @@ def render(
     view = View(repository, SOURCES_PAGE)
     pages[SOURCES_PAGE] = _render("sources.md", SOURCES_PAGE, view, cited_by=_cited_by(repository))
     return pages
+
+
+def _tagged(repository: Repository) -> dict[str, tuple[list[str], list[str]]]:
+    """Tag -> (event ids, quote ids) carrying it, newest first, tags in order."""
+    tagged: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    for event_id in _newest_first(repository):
+        for tag in repository.events[event_id].tags:
+            tagged[tag][0].append(event_id)
+    for quote_id in _quotes_newest_first(repository):
+        for tag in repository.quotes[quote_id].tags:
+            tagged[tag][1].append(quote_id)
+    return dict(sorted(tagged.items()))
 
 
 def _newest_first(repository: Repository) -> list[str]:

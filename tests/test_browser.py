@@ -810,3 +810,62 @@ def test_the_static_scan_finds_what_it_looks_for() -> None:
     assert unsafe('<form action="https://evil.example"></form>')
     assert not unsafe("<p>&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt;</p>")
     assert not unsafe('<nav aria-label="&lt;img src=x onerror=alert(1)&gt; [x](javascript:alert(1))"></nav>')
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_the_map_and_the_chart_are_drawn_with_no_network(browser: Any, sample_origin: str, artifacts: Path) -> None:
+    with open_page(browser, sample_origin) as (page, watch):
+        visit(page, watch, f"{sample_origin}/briefings/2021-08-13/")
+        for selector in ("svg.picture--map", "svg.picture--chart"):
+            picture = page.locator(selector)
+            box = picture.bounding_box()
+            assert box is not None and box["width"] > 200 and box["height"] > 100, (selector, box)
+            picture.scroll_into_view_if_needed()
+            picture.screenshot(path=str(artifacts / f"sample-{selector.split('--')[1]}.png"))
+        kandahar = page.locator('circle[data-place="kandahar-city"]')
+        assert kandahar.get_attribute("data-holder") == "taliban" and kandahar.is_visible()
+    assert watch.problems() == {}
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_the_dark_mode_toggle_switches_the_scheme(browser: Any, sample_origin: str) -> None:
+    with open_page(browser, sample_origin) as (page, watch):
+        visit(page, watch, f"{sample_origin}/briefings/2021-08-13/")
+        scheme = "document.body.getAttribute('data-md-color-scheme')"
+        before = page.evaluate(scheme)
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+        page.wait_for_function(f"{scheme} !== {before!r}")
+        after = page.evaluate(scheme)
+        assert {before, after} == {"default", "slate"}
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)") or after == "default", background
+    assert watch.problems() == {}
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_briefing_prints_without_the_navigation(browser: Any, sample_origin: str, artifacts: Path) -> None:
+    with open_page(browser, sample_origin) as (page, watch):
+        visit(page, watch, f"{sample_origin}/briefings/2021-08-13/")
+        page.emulate_media(media="print")
+        for selector in (".md-header", ".md-sidebar--primary", ".md-footer"):
+            assert not page.locator(selector).first.is_visible(), selector
+        assert page.locator("h1").is_visible() and page.locator("svg.picture--map").is_visible()
+        page.pdf(path=str(artifacts / "sample-briefing-2021-08-13.pdf"))
+    assert watch.problems() == {}
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_search_finds_an_event_by_a_word_of_its_summary(browser: Any, sample_origin: str) -> None:
+    with open_page(browser, sample_origin) as (page, watch):
+        visit(page, watch, f"{sample_origin}/")
+        search = page.locator("input.md-search__input")
+        search.click()
+        search.press_sequentially("helicopter", delay=30)
+        results = page.locator(".md-search-result__item")
+        results.first.wait_for()
+        assert "Lashkar Gah" in page.inner_text(".md-search-result")
+    assert watch.problems() == {}
