@@ -838,9 +838,13 @@ def test_the_dark_mode_toggle_switches_the_scheme(browser: Any, sample_origin: s
         page.locator("form[data-md-component=palette] label:visible").first.click()
         page.wait_for_function(f"{scheme} !== {before!r}")
         after = page.evaluate(scheme)
-        assert {before, after} == {"default", "slate"}
-        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-        assert background not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)") or after == "default", background
+        assert (before, after) == ("default", "slate")
+        red, green, blue = map(
+            int, re.findall(r"\d+", page.evaluate("getComputedStyle(document.body).backgroundColor"))[:3]
+        )
+        assert red + green + blue < 200, "the page turned dark"
+        text = page.evaluate("getComputedStyle(document.querySelector('.md-typeset')).color")
+        assert sum(map(int, re.findall(r"\d+", text)[:3])) > 400, "and its text light"
     assert watch.problems() == {}
 
 
