@@ -27,7 +27,14 @@ serve: $(STAMP) ## live preview on http://127.0.0.1:8000
 check: $(STAMP) ## validate the data; every problem as path:line:col
 	$(BIN)/briefings check --data $(DATA)
 
-test: $(STAMP) ## run every test
+AXE := node_modules/axe-core/axe.min.js
+
+# axe-core is injected into pages by the accessibility test; without npm that test is skipped.
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the accessibility test will be skipped"; fi
+
+test: $(STAMP) $(AXE) ## run every test
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff and mypy

@@ -27,6 +27,9 @@ _WHITESPACE = re.compile(r"\s+")
 # reference would still be obeyed, so they are replaced by a visible name. (Marks and isolates,
 # which mixed-script text needs, stay.)
 _OVERRIDES = re.compile("[\u202a-\u202e]")
+# Control characters never reach a page (Python-Markdown even uses \x02 and \x03 as its own
+# placeholders): each becomes the replacement character.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _entity(char: str) -> str:
@@ -35,7 +38,7 @@ def _entity(char: str) -> str:
 
 def text(value: object) -> Markup:
     """Inline text for Markdown body, headings, table cells and HTML attribute values."""
-    flat = _WHITESPACE.sub(" ", str(value)).strip()
+    flat = _WHITESPACE.sub(" ", _CONTROLS.sub("\ufffd", str(value))).strip()
     flat = _OVERRIDES.sub(lambda m: f"[U+{ord(m.group()):04X}]", flat)
     out = [_entity(c) if c in _ANYWHERE or (i == 0 and c in _LINE_START) else c for i, c in enumerate(flat)]
     ordered = _ORDERED.match(flat)

@@ -30,7 +30,7 @@ import pytest
 
 from builder.validate import validate
 
-from .conftest import BASE, build_site, write_tree
+from .conftest import BASE, ROOT, build_site, write_tree
 
 CHROMIUM = shutil.which("chromium")
 LAUNCH_ARGS = [
@@ -873,3 +873,29 @@ def test_search_finds_an_event_by_a_word_of_its_summary(browser: Any, sample_ori
         results.first.wait_for()
         assert "Lashkar Gah" in page.inner_text(".md-search-result")
     assert watch.problems() == {}
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# Theme issues we cannot fix from the content; each entry says why it is allowed.
+AXE_ALLOWED = {
+    # Material's search overlay is a role="dialog" without a name; the theme owns that markup.
+    "aria-dialog-name",
+}
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed: run `npm ci` (make test does)")
+@pytest.mark.parametrize("path", ["", "briefings/2021-08-13/", "places/kandahar-city/", "timeline/"])
+def test_no_serious_accessibility_violation(browser: Any, sample_origin: str, path: str) -> None:
+    with open_page(browser, sample_origin) as (page, watch):
+        visit(page, watch, f"{sample_origin}/{path}")
+        page.add_script_tag(path=str(AXE))
+        results = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    serious = [
+        f"{v['id']}: {v['help']} at {node['target']}"
+        for v in results
+        if v["impact"] in ("serious", "critical") and v["id"] not in AXE_ALLOWED
+        for node in v["nodes"]
+    ]
+    assert serious == [], serious

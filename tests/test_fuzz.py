@@ -63,3 +63,24 @@ def test_any_field_values_give_problems_not_exceptions(kind: str, data: dict[str
     assert (record is None) == bool(problems)
     for found in problems:
         assert found.line >= 1 and found.col >= 1 and found.code
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_rendering_any_text_is_inert(text: str) -> None:
+    import html
+    import re
+
+    import markdown
+
+    from builder import escape
+
+    rendered = markdown.markdown(
+        f"- {escape.text(text)}", extensions=["attr_list", "footnotes", "tables", "admonition"]
+    )
+    tags = re.findall(r"</?([a-z0-9]+)", rendered)
+    assert set(tags) <= {"ul", "li"}, rendered
+    shown = html.unescape(re.sub(r"<[^>]+>", "", rendered)).strip()
+    visible = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", "\ufffd", text)
+    expected = " ".join(re.sub("[\u202a-\u202e]", lambda m: f"[U+{ord(m.group()):04X}]", visible).split())
+    assert shown == expected or (not expected and shown == "")
