@@ -105,3 +105,40 @@ def test_briefings_link_to_the_yaml_behind_them_when_the_repository_is_named(tmp
     markup = (site / "briefings/2021-08-13/index.html").read_text(encoding="utf-8")
     assert 'href="https://github.com/example/desk/edit/main/briefings/briefings/2021-08-13.yaml"' in markup
     assert 'rel="edit"' not in (site / "timeline/index.html").read_text(encoding="utf-8")
+
+
+def test_deleting_a_record_removes_its_pages(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "briefings"
+    shutil.copytree(SAMPLE, data)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    pipeline.build(data, docs)
+    assert (docs / "generated" / "places" / "qatar.md").is_file()
+    assert (docs / "generated" / "briefings" / "2021-08-13.md").is_file()
+    (data / "briefings" / "2021-08-13.yaml").unlink()
+    for event in data.glob("events/*.yaml"):
+        text = event.read_text()
+        if "qatar" in text:
+            event.write_text(text.replace("  - qatar\n", ""))
+    (data / "places" / "qatar.yaml").unlink()
+    pipeline.build(data, docs)
+    assert not (docs / "generated" / "places" / "qatar.md").exists()
+    assert not (docs / "generated" / "briefings" / "2021-08-13.md").exists()
+    assert (docs / "generated" / "briefings" / "2021-08-12.md").is_file()
+
+
+def test_thousands_of_files_check_in_bounded_memory(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from bench.synthetic import generate
+    from builder.validate import validate
+
+    data = generate(tmp_path / "briefings", 3_000, briefings=30)
+    tracemalloc.start()
+    repository = validate(data)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(repository.events) == 3_000
+    assert peak < 150 * 2**20, f"peak {peak / 2**20:.0f} MiB"
