@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 import os
 import sys
 from pathlib import Path
 
 from . import pipeline
-from .model import KINDS
+from .model import KINDS, SINGULAR
+from .scaffold import ScaffoldError, write_stub
 from .problems import DataError, format_github, format_json, format_text, job_summary
 from .write import WriteError
 
@@ -31,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--data", type=Path, default=Path("briefings"), help="the data folder (default: briefings)")
     serve.add_argument("--docs", type=Path, default=pipeline.DOCS, help="the docs folder (default: docs)")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="where to serve (default: 127.0.0.1:8000)")
+    new = commands.add_parser("new", help="write a new record's stub, ready to fill in")
+    new.add_argument("kind", choices=[SINGULAR[k] for k in KINDS], help="the kind of record")
+    new.add_argument("id", help="the new record's id, e.g. kandahar-airport-falls (its file name)")
+    new.add_argument("--data", type=Path, default=Path("briefings"), help="the data folder (default: briefings)")
     schemas = commands.add_parser("schemas", help="write the JSON Schemas of the record files")
     schemas.add_argument("--out", type=Path, default=pipeline.SCHEMA_DIR, help="folder to write to (default: schemas)")
     return parser
@@ -50,6 +56,15 @@ def main(argv: list[str] | None = None) -> int:
         from .preview import serve
 
         return serve(args.data, args.docs, args.addr, rebuild=lambda: _build(args.data, args.docs))
+    if args.command == "new":
+        folder = next(k for k in KINDS if SINGULAR[k] == args.kind)
+        try:
+            written = write_stub(args.data, folder, args.id, date.today())
+        except ScaffoldError as error:
+            print(f"briefings: {error}", file=sys.stderr)
+            return 2
+        print(f"wrote {written}; fill in the empty fields, then run `make check`")
+        return 0
     if args.command == "schemas":
         args.out.mkdir(parents=True, exist_ok=True)
         for name, text in pipeline.schemas().items():

@@ -153,7 +153,10 @@ def _schema_problem(kind: str, cls: type[Strict], doc: Document, detail: Any) ->
     context: dict[str, Any] = dict(detail.get("ctx") or {})
     value = detail.get("input")
     key = _key_name(loc, kind)
-    if kind_of_error == "empty-text" or (value is None and kind_of_error.endswith("_type")):
+    if value is None and kind_of_error != "missing":
+        # `key:` with nothing after it, on a field that needs a value.
+        return doc.problem("missing-field", loc, key=key, where=_where(kind, loc[:-1]))
+    if kind_of_error == "empty-text":
         return doc.problem("empty-text", loc, key=key)
     if isinstance(value, list | dict) and kind_of_error in _VALUE_CODES:
         return doc.problem("wrong-type", loc, key=key, expected="a single value", found=_found(value))

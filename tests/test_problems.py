@@ -249,7 +249,7 @@ def test_references_to_a_file_that_failed_are_not_reported_as_missing(repo: Call
         ),
         ('title: ok\ndate: 2021-08-13\nsources: [report]\n"k\\e[31m": x\n', "control-character", "U+001B"),
         ("title: t\u202egnp.exe\ndate: 2021-08-13\nsources: [report]\n", "control-character", "U+202E"),
-        ("title:\ndate: 2021-08-13\nsources: [report]\n", "empty-text", "'title' is empty"),
+        ("title:\ndate: 2021-08-13\nsources: [report]\n", "missing-field", "this event needs 'title'"),
     ],
 )
 def test_hostile_and_careless_input_gets_a_clear_problem(

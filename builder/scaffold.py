@@ -1,0 +1,57 @@
+"""Stubs for new records: the required fields of a kind, from the model, ready to fill in."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .model import KINDS, FuzzyDate, is_slug
+
+# Fields worth offering beyond the required ones, because nearly every record of the kind has them.
+SUGGESTED: dict[str, tuple[str, ...]] = {
+    "sources": ("url",),
+    "places": ("parent", "country"),
+    "actors": (),
+    "events": ("summary", "places", "actors", "sources", "status"),
+    "quotes": ("role", "kind", "medium", "date", "sources", "events"),
+    "briefings": ("highlights", "key_figures", "quotes", "watch"),
+}
+_VALUES = {"status": "reported", "kind@quotes": "direct"}
+
+
+def stub(kind: str, today: date) -> str:
+    """The text of a new record of `kind`: a schema modeline, then one line per field to fill."""
+    model = KINDS[kind]
+    lines = [f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json"]
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        if not field.is_required() and name not in SUGGESTED[kind]:
+            continue
+        if field.is_required() and field.annotation in (FuzzyDate, date):
+            lines.append(f"{key}: {today.isoformat()}")
+        elif f"{name}@{kind}" in _VALUES or name in _VALUES:
+            lines.append(f"{key}: {_VALUES.get(f'{name}@{kind}', _VALUES.get(name))}")
+        elif "list" in repr(field.annotation):
+            lines.append(f"{key}: []")
+        else:
+            lines.append(f"{key}:")
+    return "\n".join(lines) + "\n"
+
+
+class ScaffoldError(Exception):
+    """A stub that cannot be written: a bad id, or a file that already exists."""
+
+
+def write_stub(data: Path, kind: str, record_id: str, today: date) -> Path:
+    """Write a new record's stub to `data/kind/record_id.yaml`; never overwrites."""
+    if kind not in KINDS:
+        raise ScaffoldError(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
+    if not is_slug(record_id):
+        raise ScaffoldError(f"'{record_id}' is not a valid id: lowercase letters, digits and single hyphens")
+    target = data / kind / f"{record_id}.yaml"
+    if target.exists():
+        raise ScaffoldError(f"{target} already exists")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as stream:
+        stream.write(stub(kind, today))
+    return target
