@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from . import pipeline
 from .model import KINDS, SINGULAR
-from .scaffold import ScaffoldError, write_stub
 from .problems import DataError, format_github, format_json, format_text, job_summary
+from .scaffold import ScaffoldError, write_stub
 from .write import WriteError
 
 
