@@ -77,3 +77,27 @@ def anchor(value: str) -> Markup:
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
         raise ValueError(f"not an id: {value!r}")
     return Markup(value)
+
+
+def html(value: object) -> str:
+    """Plain HTML text, for formats that other programs render as HTML (TimelineJS, feeds)."""
+    import html as html_module
+
+    return html_module.escape(_CONTROLS.sub("\ufffd", str(value)), quote=True)
+
+
+def json_script(value: object) -> Markup:
+    """JSON to place inside a <script> element: nothing in it can close the element or start markup."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return Markup(text)
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will show, never evaluate: formulas are prefixed with a quote."""
+    text = _CONTROLS.sub("\ufffd", str(value))
+    return f"'{text}" if text.startswith(_FORMULA) else text

@@ -16,9 +16,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import derive, escape, pictures
+from . import derive, escape, exports, metadata, pictures
 from .model import (
     NEEDS_CLAIMANT,
+    SINGULAR,
     ControlChange,
     Event,
     Figure,
@@ -39,6 +40,7 @@ SOURCES_PAGE = "sources.md"
 QUOTES_PAGE = "quotes.md"
 CORRECTIONS_PAGE = "corrections.md"
 TAGS_PAGE = "tags/index.md"
+DATA_PAGE = "data/index.md"
 ARCHIVE_PAGE = f"{BRIEFINGS_DIR}/index.md"
 HOME_RECENT = 10
 
@@ -300,6 +302,7 @@ def render(
             changes=derive.changes(repository, edition, previous), previous=previous,
             holdings=derive.control_on(repository, edition.briefing.as_of),
             pictures=_pictures(repository, edition, palette),
+            meta=metadata.front_matter(metadata.briefing(repository, edition)),
         )  # fmt: skip
     latest_day = editions[-1].briefing.as_of if editions else None
     holdings = derive.control_on(repository, latest_day) if latest_day else {}
@@ -324,6 +327,10 @@ def render(
     for tag, (events, quotes) in tagged.items():
         path = f"tags/{tag}.md"
         pages[path] = _render("tag.md", path, View(repository, path), tag=tag, events=events, quotes=quotes)
+    view = View(repository, DATA_PAGE)
+    pages[DATA_PAGE] = _render("data.md", DATA_PAGE, view, kinds=exports.kinds_described(), singular=SINGULAR,
+                               feed=exports.FEED)  # fmt: skip
+    pages.update(exports.exports(repository, repository.site.url))
     view = View(repository, CORRECTIONS_PAGE)
     pages[CORRECTIONS_PAGE] = _render(
         "corrections.md", CORRECTIONS_PAGE, view, corrections=derive.corrections(repository)

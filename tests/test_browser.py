@@ -731,18 +731,22 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
         self.scripts: list[str] = []
+        self.data_scripts: list[str] = []
         self._in_script = False
+        self._data = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, attrs))
         self._in_script = tag == "script"
+        # JSON-LD is data that browsers never run; it is checked on its own below.
+        self._data = self._in_script and dict(attrs).get("type") == "application/ld+json"
 
     def handle_endtag(self, tag: str) -> None:
         self._in_script = False
 
     def handle_data(self, data: str) -> None:
         if self._in_script:
-            self.scripts.append(data)
+            (self.data_scripts if self._data else self.scripts).append(data)
 
 
 def parse(markup: str) -> _Page:
@@ -771,6 +775,13 @@ def unsafe(markup: str) -> list[str]:
             if name == "style" and "fixed" in plain:
                 found.append(f"<{tag} style={value!r}>")
     found += [f"script {text[:80]!r}" for text in page.scripts if "alert" in text]
+    for text in page.data_scripts:
+        try:
+            json.loads(text)
+        except ValueError:
+            found.append(f"JSON-LD that does not parse: {text[:80]!r}")
+        if "<" in text:
+            found.append(f"markup inside JSON-LD: {text[:80]!r}")
     return found
 
 

@@ -25,13 +25,14 @@ def pages() -> dict[str, str | bytes]:
 
 def test_pages_match_the_golden_files(pages: dict[str, str | bytes]) -> None:
     if UPDATE:
-        for old in GOLDEN.rglob("*.md"):
-            old.unlink()
+        for old in GOLDEN.rglob("*"):
+            if old.is_file():
+                old.unlink()
         for path, text in pages.items():
             target = GOLDEN / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(str(text), encoding="utf-8")
-    golden = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*.md")}
+    golden = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*") if p.is_file()}
     assert sorted(golden) == sorted(pages), "pages added or removed: run `make update-golden` and review the diff"
     for path, text in pages.items():
         assert text == golden[path], (

@@ -1,0 +1,162 @@
+"""Machine-readable exports: JSON with its JSON Schema, CSV, TimelineJS, GeoJSON and an Atom feed.
+
+Pure like `render`: returns {path: text}; the writer puts them beside the pages, and MkDocs copies
+them into the site untouched.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from feedgen.feed import FeedGenerator
+
+from . import derive, escape
+from .model import KINDS, SINGULAR, Repository, json_schema
+
+DATA_DIR = "data"
+FEED = "feed.xml"
+
+
+def _dump(document: Any) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def exports(repository: Repository, site_url: str | None) -> dict[str, str]:
+    """Every export of the site, by path under the generated folder."""
+    files: dict[str, str] = {}
+    for kind in KINDS:
+        records = {
+            rid: r.model_dump(mode="json", by_alias=True, exclude_none=True)
+            for rid, r in getattr(repository, kind).items()
+        }
+        files[f"{DATA_DIR}/{kind}.json"] = _dump(records)
+        files[f"{DATA_DIR}/{kind}.schema.json"] = _dump(collection_schema(kind))
+    files[f"{DATA_DIR}/events.csv"] = events_csv(repository)
+    files[f"{DATA_DIR}/timeline.json"] = _dump(timelinejs(repository))
+    files[f"{DATA_DIR}/places.geojson"] = _dump(geojson(repository))
+    files[FEED] = atom(repository, site_url)
+    return files
+
+
+def collection_schema(kind: str) -> dict[str, Any]:
+    """The schema of an export file: an object of records by id, each as the editors' schema says."""
+    record = json_schema(KINDS[kind])
+    definitions = record.pop("$defs", {})
+    record.pop("$schema", None)
+    name = KINDS[kind].__name__
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"{kind} by id",
+        "type": "object",
+        "propertyNames": {"pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"},
+        "additionalProperties": {"$ref": f"#/$defs/{name}"},
+        "$defs": {**definitions, name: record},
+    }
+
+
+def events_csv(repository: Repository) -> str:
+    """One row per event: when and how precisely, where, who, its status and claimant, its sources."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "date", "precision", "approximate", "start", "end", "time", "title", "kind", "places",
+                     "actors", "status", "claimant", "sources"])  # fmt: skip
+    for event_id, event in repository.events.items():
+        current = event.status[-1]
+        row = [
+            event_id, str(event.date), event.date.precision, str(event.date.approximate).lower(),
+            event.date.start.isoformat(), event.date.end.isoformat(), str(event.time or ""), event.title, event.kind,
+            ";".join(event.places), ";".join(event.actors), current.status, current.by or "", ";".join(event.sources),
+        ]  # fmt: skip
+        writer.writerow([escape.csv_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def _timeline_date(day: Any) -> dict[str, str]:
+    return {"year": str(day.year), "month": str(day.month), "day": str(day.day)}
+
+
+def timelinejs(repository: Repository) -> dict[str, Any]:
+    """The TimelineJS3 JSON format: one slide per event. TimelineJS renders these texts as HTML."""
+    slides = []
+    for event_id, event in sorted(repository.events.items(), key=lambda item: derive.event_order(item[1], item[0])):
+        slide: dict[str, Any] = {
+            "unique_id": event_id,
+            "start_date": _timeline_date(event.date.start),
+            "text": {"headline": escape.html(event.title), "text": escape.html(event.summary or "")},
+            "group": event.kind,
+        }
+        if event.date.end != event.date.start:
+            slide["end_date"] = _timeline_date(event.date.end)
+        if event.date.precision != "day":
+            slide["display_date"] = escape.html(str(event.date))
+        slides.append(slide)
+    return {"title": {"text": {"headline": escape.html(repository.site.title)}}, "events": slides}
+
+
+def geojson(repository: Repository) -> dict[str, Any]:
+    """Places with coordinates, with who holds each as of the latest briefing."""
+    editions = derive.editions(repository)
+    day = editions[-1].briefing.as_of if editions else None
+    holdings = derive.control_on(repository, day) if day else {}
+    features = []
+    for place_id, place in repository.places.items():
+        if place.coordinates is None:
+            continue
+        holding = holdings.get(place_id)
+        features.append({
+            "type": "Feature",
+            "id": place_id,
+            "geometry": {"type": "Point", "coordinates": [float(place.coordinates.lon), float(place.coordinates.lat)]},
+            "properties": {
+                "name": place.name, "kind": place.kind, "country": place.country,
+                "precision": place.coordinates.precision,
+                "held_by": holding.holder if holding else None,
+                "control_status": holding.status.status if holding else None,
+                "as_of": day.isoformat() if day else None,
+            },
+        })  # fmt: skip
+    return {"type": "FeatureCollection", "features": features}
+
+
+def atom(repository: Repository, site_url: str | None) -> str:
+    """An Atom feed of the published briefings, newest first, with absolute links."""
+    base = (site_url or repository.site.url or "").rstrip("/") + "/"
+    zone = ZoneInfo(repository.site.time_zone)
+    feed = FeedGenerator()
+    feed.id(base)
+    feed.title(repository.site.title)
+    feed.subtitle(repository.site.description or repository.site.title)
+    feed.link(href=base, rel="alternate")
+    feed.link(href=base + FEED, rel="self")
+    feed.language(repository.site.language)
+    editions = derive.editions(repository)
+    moments = {}
+    for edition in editions:
+        clock = edition.briefing.time.clock if edition.briefing.time and edition.briefing.time.clock else None
+        minutes = derive.minutes(edition.briefing.time) or 0
+        at = clock or time(minutes // 60, minutes % 60)
+        moments[edition.id] = datetime.combine(edition.briefing.as_of, at, zone).astimezone(UTC)
+    feed.updated(max(moments.values(), default=datetime(1970, 1, 1, tzinfo=UTC)))
+    for edition in editions:
+        briefing = edition.briefing
+        url = f"{base}briefings/{edition.id}/"
+        entry = feed.add_entry(order="prepend")
+        entry.id(url)
+        entry.title(briefing.title)
+        entry.link(href=url, rel="alternate")
+        entry.updated(moments[edition.id])
+        entry.published(moments[edition.id])
+        summary = briefing.summary or " ".join(briefing.highlights) or briefing.title
+        entry.summary(summary)
+    document: bytes = feed.atom_str(pretty=True)
+    return document.decode("utf-8")
+
+
+def kinds_described() -> list[tuple[str, str]]:
+    """(kind, what one record is) for the Data page."""
+    return [(kind, (KINDS[kind].__doc__ or SINGULAR[kind]).strip().splitlines()[0]) for kind in KINDS]

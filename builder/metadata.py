@@ -1,0 +1,123 @@
+"""Page metadata for readers' tools: schema.org JSON-LD and Open Graph, as front-matter values."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+
+from . import derive, escape
+from .model import NEEDS_CLAIMANT, Repository
+
+_KINDS = {"person": "Person"}
+
+
+def _party(repository: Repository, actor_id: str) -> dict[str, str]:
+    actor = repository.actors[actor_id]
+    return {"@type": _KINDS.get(actor.kind, "Organization"), "name": actor.name}
+
+
+def moment(repository: Repository, edition: derive.Edition) -> str:
+    """The as-of moment of a briefing in ISO 8601, in the site's time zone."""
+    minutes = derive.minutes(edition.briefing.time) or 0
+    at = datetime.combine(
+        edition.briefing.as_of, time(minutes // 60, minutes % 60), ZoneInfo(repository.site.time_zone)
+    )
+    return at.isoformat()
+
+
+def front_matter(values: dict[str, str]) -> Markup:
+    """Front-matter lines for already-escaped values: each a JSON string, which YAML reads as text."""
+    return Markup("\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()))
+
+
+def briefing(repository: Repository, edition: derive.Edition) -> dict[str, str]:
+    """Front-matter values for a briefing page: JSON-LD (NewsArticle, Quotations, Claims) and Open Graph."""
+    b = edition.briefing
+    base = (repository.site.url or "").rstrip("/")
+    url = f"{base}/briefings/{edition.id}/" if base else None
+    description = b.summary or " ".join(b.highlights) or b.title
+    publisher = {"@type": "Organization", "name": repository.site.title}
+    document: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": b.title,
+        "description": description,
+        "datePublished": moment(repository, edition),
+        "inLanguage": repository.site.language,
+        "publisher": publisher,
+        "author": publisher,
+        "citation": [
+            {
+                "@type": "CreativeWork",
+                "name": s.title,
+                "publisher": {"@type": "Organization", "name": s.publisher},
+                "datePublished": str(s.published),
+                **({"url": s.url} if s.url else {}),
+            }
+            for s in (repository.sources[sid] for sid in _cited(repository, edition))
+        ],
+        "hasPart": [
+            {
+                "@type": "Quotation",
+                "text": q.text,
+                "creator": _party(repository, q.speaker),
+                **({"dateCreated": str(q.date)} if q.date else {}),
+            }
+            for q in (repository.quotes[qid] for qid in b.quotes)
+        ],
+    }
+    claims = []
+    for event_id in edition.events:
+        event = repository.events[event_id]
+        step = derive.status_on(event.status, b.as_of, event.date.start)
+        if step.status in NEEDS_CLAIMANT and step.by:
+            claims.append({"@type": "Claim", "text": event.title, "author": _party(repository, step.by),
+                           **({"datePublished": str(step.date)} if step.date else {})})  # fmt: skip
+    if claims:
+        document["mentions"] = claims
+    if url:
+        document["url"] = url
+        document["mainEntityOfPage"] = url
+    values = {
+        "jsonld": str(escape.json_script(document)),
+        "og_type": "article",
+        "og_title": str(escape.text(b.title)),
+        "og_description": str(escape.text(description)),
+        "og_published": moment(repository, edition),
+    }
+    if url:
+        values["og_url"] = str(escape.url(url))
+    return values
+
+
+def _creative_work(repository: Repository, source_id: str) -> dict[str, Any]:
+    source = repository.sources[source_id]
+    work: dict[str, Any] = {"@type": "CreativeWork", "name": source.title, "datePublished": str(source.published)}
+    work["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.url:
+        work["url"] = source.url
+    return work
+
+
+def _quotation(repository: Repository, quote_id: str) -> dict[str, Any]:
+    quote = repository.quotes[quote_id]
+    quotation: dict[str, Any] = {"@type": "Quotation", "text": quote.text, "creator": _party(repository, quote.speaker)}
+    if quote.date:
+        quotation["dateCreated"] = str(quote.date)
+    return quotation
+
+
+def _cited(repository: Repository, edition: derive.Edition) -> list[str]:
+    cited: dict[str, None] = {}
+    for event_id in edition.events:
+        event = repository.events[event_id]
+        for source_id in [*event.sources, *(s for step in event.status for s in step.sources)]:
+            cited[source_id] = None
+    for quote_id in edition.briefing.quotes:
+        for source_id in repository.quotes[quote_id].sources:
+            cited[source_id] = None
+    return list(cited)

@@ -1,0 +1,111 @@
+"""Feeds, data exports and page metadata, as the tools that read them see them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import feedparser
+import jsonschema
+import pytest
+
+from builder import escape
+from builder.exports import exports
+from builder.model import KINDS
+from builder.validate import validate
+
+from .conftest import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def files() -> dict[str, str]:
+    return exports(validate(SAMPLE), None)
+
+
+def test_the_feed_lists_both_briefings_with_absolute_links(files: dict[str, str]) -> None:
+    feed = feedparser.parse(files["feed.xml"])
+    assert not feed.bozo, feed.bozo_exception
+    assert [entry.link for entry in feed.entries] == [
+        "https://briefings.example.org/briefings/2021-08-13/",
+        "https://briefings.example.org/briefings/2021-08-12/",
+    ]
+    assert feed.entries[0].title == "Afghanistan: situation briefing, 13 August 2021"
+    assert feed.feed.title == "Afghanistan situation briefings"
+
+
+def test_every_page_advertises_the_feed(sample_site: Path) -> None:
+    for page in ("index.html", "briefings/2021-08-13/index.html", "places/herat/index.html"):
+        markup = (sample_site / page).read_text(encoding="utf-8")
+        assert re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]*href="[^"]*feed\.xml"', markup)
+    assert (sample_site / "feed.xml").is_file()
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_json_exports_validate_against_their_schemas(files: dict[str, str], kind: str) -> None:
+    records = json.loads(files[f"data/{kind}.json"])
+    schema = json.loads(files[f"data/{kind}.schema.json"])
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(records)
+    assert records, kind
+    broken = dict(records)
+    first = next(iter(broken))
+    broken[first] = {**broken[first], "unknown_field": 1}
+    assert not jsonschema.Draft202012Validator(schema).is_valid(broken), "the schema is not a check that cannot fail"
+
+
+def test_the_csv_has_one_row_per_event(files: dict[str, str]) -> None:
+    rows = list(csv.DictReader(io.StringIO(files["data/events.csv"])))
+    sample = validate(SAMPLE)
+    assert sorted(row["id"] for row in rows) == sorted(sample.events)
+    herat = next(row for row in rows if row["id"] == "herat-captured")
+    assert (herat["precision"], herat["approximate"], herat["status"]) == ("day", "true", "reported")
+    kandahar = next(row for row in rows if row["id"] == "kandahar-city-captured")
+    assert (kandahar["precision"], kandahar["start"], kandahar["end"]) == ("range", "2021-08-12", "2021-08-13")
+
+
+def test_timelinejs_has_one_slide_per_event(files: dict[str, str]) -> None:
+    timeline = json.loads(files["data/timeline.json"])
+    sample = validate(SAMPLE)
+    assert sorted(slide["unique_id"] for slide in timeline["events"]) == sorted(sample.events)
+    for slide in timeline["events"]:
+        assert set(slide["start_date"]) == {"year", "month", "day"} and slide["text"]["headline"]
+
+
+def test_geojson_places_carry_control_as_of_the_latest_briefing(files: dict[str, str]) -> None:
+    collection = json.loads(files["data/places.geojson"])
+    assert collection["type"] == "FeatureCollection"
+    by_id = {feature["id"]: feature for feature in collection["features"]}
+    kandahar = by_id["kandahar-city"]
+    lon, lat = kandahar["geometry"]["coordinates"]
+    assert kandahar["geometry"]["type"] == "Point" and 60 < lon < 75 and 29 < lat < 39
+    assert (kandahar["properties"]["held_by"], kandahar["properties"]["as_of"]) == ("taliban", "2021-08-13")
+
+
+def test_every_briefing_page_carries_json_ld_that_parses(sample_site: Path) -> None:
+    for day in ("2021-08-12", "2021-08-13"):
+        markup = (sample_site / "briefings" / day / "index.html").read_text(encoding="utf-8")
+        (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', markup, re.S)
+        document = json.loads(block)
+        assert document["@type"] == "NewsArticle" and day in document["datePublished"]
+        assert all(part["@type"] == "Quotation" for part in document["hasPart"])
+        assert re.search(r'<meta property="og:title" content="[^"]+">', markup)
+    claims = json.loads(re.findall(r'ld\+json">(.*?)</script>',
+                                   (sample_site / "briefings/2021-08-12/index.html").read_text(), re.S)[0])  # fmt: skip
+    assert {"@type": "Claim", "text": "Taliban claim Herat", "author": {"@type": "Organization", "name": "Taliban"},
+            "datePublished": "2021-08-12~"} in claims["mentions"]  # fmt: skip
+
+
+@pytest.mark.parametrize("attack", ["</script><script>alert(1)</script>", "<!--", "\u2028", "]]>&amp;"])
+def test_json_in_a_script_element_cannot_close_it(attack: str) -> None:
+    text = str(escape.json_script({"headline": attack}))
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == {"headline": attack}
+
+
+@pytest.mark.parametrize("value", ['=HYPERLINK("http://evil")', "+1+1", "-2", "@SUM(A1)", "\tx"])
+def test_csv_cells_are_never_formulas(value: str) -> None:
+    assert escape.csv_cell(value).startswith("'")
+    assert escape.csv_cell("Kandahar") == "Kandahar"
