@@ -8,7 +8,7 @@ DATA ?= briefings
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site serve check test lint bench schemas update-golden lock clean
+.PHONY: site serve check changes test lint bench schemas update-golden lock clean
 
 $(STAMP):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -33,6 +33,11 @@ AXE := node_modules/axe-core/axe.min.js
 $(AXE): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
 	else echo "npm not found: the accessibility test will be skipped"; fi
+
+BASE ?= origin/main
+
+changes: $(STAMP) ## Markdown summary of the content changed since BASE (default origin/main)
+	$(BIN)/briefings changes $(BASE) --data $(DATA) | tee -a "$${GITHUB_STEP_SUMMARY:-/dev/null}"
 
 test: $(STAMP) $(AXE) ## run every test
 	$(BIN)/python -m pytest

@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("kind", choices=[SINGULAR[k] for k in KINDS], help="the kind of record")
     new.add_argument("id", help="the new record's id, e.g. kandahar-airport-falls (its file name)")
     new.add_argument("--data", type=Path, default=Path("briefings"), help="the data folder (default: briefings)")
+    changes = commands.add_parser("changes", help="summarise in Markdown the content changed since a git revision")
+    changes.add_argument("base", help="the git revision to compare with, e.g. HEAD~1 or origin/main")
+    changes.add_argument("--data", type=Path, default=Path("briefings"), help="the data folder (default: briefings)")
     schemas = commands.add_parser("schemas", help="write the JSON Schemas of the record files")
     schemas.add_argument("--out", type=Path, default=pipeline.SCHEMA_DIR, help="folder to write to (default: schemas)")
     return parser
@@ -64,6 +67,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"briefings: {error}", file=sys.stderr)
             return 2
         print(f"wrote {written}; fill in the empty fields, then run `make check`")
+        return 0
+    if args.command == "changes":
+        from .changes import summarize
+
+        try:
+            print(summarize(args.base, args.data))
+        except ValueError as error:
+            print(f"briefings: {error}", file=sys.stderr)
+            return 2
         return 0
     if args.command == "schemas":
         args.out.mkdir(parents=True, exist_ok=True)

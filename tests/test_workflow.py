@@ -1,0 +1,324 @@
+"""The GitHub Actions workflow and the pre-commit hooks: what they run is what the README documents."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOW = ROOT / ".github" / "workflows" / "briefings.yml"
+PRE_COMMIT = ROOT / ".pre-commit-config.yaml"
+
+SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[0-9a-f]{40}$")
+TAG_PIN = re.compile(r"^[\w.-]+/[\w.-]+(?:/[\w./-]+)?@v\d+\.\d+\.\d+$")
+
+# The events the workflow is expected to see, as (event name, ref).
+PULL_REQUEST = ("pull_request", "refs/pull/7/merge")
+MAIN_PUSH = ("push", "refs/heads/main")
+OTHER_PUSH = ("push", "refs/heads/topic")
+DISPATCH_MAIN = ("workflow_dispatch", "refs/heads/main")
+
+
+def load_workflow(text: str | None = None) -> dict[str, Any]:
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8") if text is None else text)
+    assert isinstance(data, dict)
+    # YAML 1.1 reads the bare key `on` as the boolean true.
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(job.get("steps", []))
+
+
+def all_steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in steps(job)]
+
+
+def readme_make_targets() -> set[str]:
+    """The `make X` commands in the README's command table."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return set(re.findall(r"^\|\s*`make ([\w-]+)`\s*\|", text, flags=re.MULTILINE))
+
+
+def makefile_targets() -> set[str]:
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    return set(re.findall(r"^([A-Za-z][\w-]*)\s*:(?!=)", text, flags=re.MULTILINE))
+
+
+def makefile_recipe(target: str) -> list[str]:
+    """The command lines of a Makefile target, `$(BIN)/` and `@` stripped."""
+    lines = (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if re.match(rf"^{re.escape(target)}\s*:(?!=)", line))
+    recipe = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("\t"):
+            break
+        recipe.append(line.strip().lstrip("@").replace("$(BIN)/", ""))
+    return recipe
+
+
+def undocumented_commands(workflow: dict[str, Any], documented: set[str]) -> list[str]:
+    """Every `run:` that is not exactly `make TARGET` for a documented target."""
+    wrong = []
+    for step in all_steps(workflow):
+        if "run" not in step:
+            continue
+        match = re.fullmatch(r"make ([\w-]+)", step["run"].strip())
+        if match is None or match.group(1) not in documented:
+            wrong.append(step["run"])
+    return wrong
+
+
+_TOKEN = re.compile(r"\s*(github\.event_name|github\.ref|'[^']*'|==|!=|&&|\|\||!|\(|\))")
+_PYTHON = {"==": "==", "!=": "!=", "&&": " and ", "||": " or ", "!": " not ", "(": "(", ")": ")"}
+
+
+def evaluate(condition: str | None, event: tuple[str, str]) -> bool:
+    """Evaluate a job's or step's `if:` for an event; only the small grammar used here is accepted."""
+    if condition is None:
+        return True
+    condition = condition.strip().removeprefix("${{").removesuffix("}}").strip()
+    name, ref = event
+    values = {"github.event_name": repr(name), "github.ref": repr(ref)}
+    pieces, position = [], 0
+    while position < len(condition):
+        token = _TOKEN.match(condition, position)
+        assert token, f"unexpected expression in `if: {condition}` at {condition[position:]!r}"
+        word = token.group(1)
+        pieces.append(values.get(word) or _PYTHON.get(word) or repr(word[1:-1]))
+        position = token.end()
+    return bool(eval(" ".join(pieces), {"__builtins__": {}}, {}))
+
+
+def runs(job: dict[str, Any], event: tuple[str, str]) -> bool:
+    return evaluate(job.get("if"), event)
+
+
+def uploads(job: dict[str, Any], event: tuple[str, str]) -> dict[str, str]:
+    """{action without its ref: uploaded path} for the upload steps that run on `event`."""
+    return {
+        step["uses"].split("@")[0]: str(step.get("with", {}).get("path", "")).rstrip("/")
+        for step in steps(job)
+        if "upload" in step.get("uses", "") and evaluate(step.get("if"), event)
+    }
+
+
+# The workflow file
+
+
+def test_workflow_parses_and_has_the_three_jobs() -> None:
+    workflow = load_workflow()
+    assert set(workflow["jobs"]) == {"check", "build", "deploy"}
+    assert workflow["jobs"]["build"]["needs"] == "check"
+    assert workflow["jobs"]["deploy"]["needs"] == "build"
+
+
+def test_workflow_triggers_on_pull_requests_and_pushes_to_main() -> None:
+    on = load_workflow()["on"]
+    assert "pull_request" in on
+    assert on["push"]["branches"] == ["main"]
+    assert "workflow_dispatch" in on
+
+
+def test_workflow_token_is_read_only_by_default() -> None:
+    workflow = load_workflow()
+    assert workflow["permissions"] == {"contents": "read"}
+    for name, job in workflow["jobs"].items():
+        if name != "deploy":
+            assert "permissions" not in job, f"job {name} widens the token"
+
+
+def test_workflow_sets_no_mkdocs_2_warning() -> None:
+    assert str(load_workflow()["env"]["NO_MKDOCS_2_WARNING"]) == "1"
+
+
+def test_every_action_is_pinned_to_a_commit_or_an_exact_version() -> None:
+    text = WORKFLOW.read_text(encoding="utf-8")
+    workflow = load_workflow()
+    used = [s["uses"] for s in all_steps(workflow) if "uses" in s]
+    used += [job["uses"] for job in workflow["jobs"].values() if "uses" in job]  # reusable workflows
+    assert used, "no action found"
+    for uses in used:
+        assert SHA_PIN.match(uses) or TAG_PIN.match(uses), f"{uses} is not pinned to a SHA or a vX.Y.Z tag"
+    # A bare SHA cannot be reviewed or updated: each line that uses one says which release it is.
+    lines = re.findall(r"^\s*(?:- )?uses:\s*(\S+)(.*)$", text, re.MULTILINE)
+    assert len(lines) == len(used)
+    for uses, comment in lines:
+        if SHA_PIN.match(uses):
+            assert re.fullmatch(r"\s+# v\d+\.\d+\.\d+", comment), f"{uses} lacks its '# vX.Y.Z' comment"
+
+
+def test_each_action_is_pinned_to_one_version_throughout() -> None:
+    pins: dict[str, set[str]] = {}
+    for step in all_steps(load_workflow()):
+        if "uses" in step:
+            action, ref = step["uses"].split("@")
+            pins.setdefault(action, set()).add(ref)
+    assert {action: refs for action, refs in pins.items() if len(refs) > 1} == {}
+
+
+def test_pin_check_rejects_moving_refs() -> None:
+    for moving in ("actions/checkout@v4", "actions/checkout@main", "actions/checkout@v4.2", "actions/checkout@11bd719"):
+        assert not (SHA_PIN.match(moving) or TAG_PIN.match(moving)), moving
+
+
+def test_readme_and_makefile_parsers_find_the_documented_commands() -> None:
+    documented = readme_make_targets()
+    assert {"site", "check", "test", "lint"} <= documented
+    assert documented <= makefile_targets(), "the README documents a target the Makefile lacks"
+    assert "PYTHON" not in makefile_targets() and "STAMP" not in makefile_targets()
+
+
+def test_workflow_runs_only_the_readmes_commands() -> None:
+    workflow = load_workflow()
+    documented = readme_make_targets() & makefile_targets()
+    assert undocumented_commands(workflow, documented) == []
+    commands = {job: [step["run"].strip() for step in steps(j) if "run" in step] for job, j in workflow["jobs"].items()}
+    assert commands == {"check": ["make check", "make changes"], "build": ["make site"], "deploy": []}
+
+
+def test_command_check_catches_an_undocumented_command() -> None:
+    documented = readme_make_targets() & makefile_targets()
+    workflow = load_workflow(
+        WORKFLOW.read_text(encoding="utf-8")
+        .replace("run: make site", "run: .venv/bin/mkdocs build --strict")
+        .replace("run: make check", "run: make deploy")
+    )
+    assert undocumented_commands(workflow, documented) == ["make deploy", ".venv/bin/mkdocs build --strict"]
+
+
+def test_check_job_reports_in_the_github_format() -> None:
+    # `make check` passes no --format, so the CLI's GitHub Actions default applies (see the test below).
+    assert not any("--format" in line for line in makefile_recipe("check"))
+
+
+def test_make_check_annotates_and_writes_the_job_summary_in_github_actions(tmp_path: Path) -> None:
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    data = tmp_path / "data"
+    (data / "events").mkdir(parents=True)
+    (data / "events" / "broken.yaml").write_text("title: [\n", encoding="utf-8")
+    # The command `make check` runs, without letting make reinstall anything.
+    dry = subprocess.run(
+        ["make", "-n", "--no-print-directory", "check", f"DATA={data}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    command = [line for line in dry.stdout.splitlines() if "briefings check" in line]
+    assert len(command) == 1, dry.stdout
+    summary = tmp_path / "summary.md"
+    env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    result = subprocess.run(shlex.split(command[0]), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(r"^::error file=.*broken\.yaml,line=\d+,col=\d+", result.stdout, re.MULTILINE), result.stdout
+    assert "broken.yaml" in summary.read_text(encoding="utf-8")
+
+
+def test_setup_python_uses_311_and_caches_pip_on_the_lock_file() -> None:
+    setups = [s for s in all_steps(load_workflow()) if s.get("uses", "").startswith("actions/setup-python@")]
+    assert len(setups) == 2
+    for step in setups:
+        # Unquoted, YAML would read 3.11 as a float (and 3.10 as 3.1).
+        assert step["with"]["python-version"] == "3.11"
+        assert step["with"]["cache"] == "pip"
+        assert step["with"]["cache-dependency-path"] == "requirements.lock"
+    assert (ROOT / "requirements.lock").is_file()
+
+
+def test_build_uploads_the_site_for_review_on_pull_requests_and_for_pages_on_main() -> None:
+    build = load_workflow()["jobs"]["build"]
+    site_dir = re.search(r"^site_dir:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.MULTILINE)
+    site = site_dir.group(1).strip("'\"") if site_dir else "site"
+    assert site == "site"
+    assert uploads(build, PULL_REQUEST) == {"actions/upload-artifact": site}
+    assert uploads(build, MAIN_PUSH) == {"actions/upload-pages-artifact": site}
+    assert "actions/upload-pages-artifact" not in uploads(build, DISPATCH_MAIN)
+
+
+def test_deploy_runs_only_on_pushes_to_main() -> None:
+    deploy = load_workflow()["jobs"]["deploy"]
+    assert runs(deploy, MAIN_PUSH)
+    for event in (PULL_REQUEST, OTHER_PUSH, DISPATCH_MAIN, ("pull_request", "refs/heads/main")):
+        assert not runs(deploy, event), event
+
+
+def test_condition_evaluator_is_not_vacuous() -> None:
+    assert not evaluate("github.ref == 'main'", MAIN_PUSH)  # the classic mistake: refs/heads/ missing
+    assert evaluate("${{ github.event_name != 'push' }}", PULL_REQUEST)
+    assert evaluate("github.event_name == 'push' || github.ref == 'refs/heads/main'", DISPATCH_MAIN)
+    with pytest.raises(AssertionError):
+        evaluate("contains(github.ref, 'main')", MAIN_PUSH)
+
+
+def test_deploy_has_pages_permissions_environment_and_no_racing() -> None:
+    deploy = load_workflow()["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    (step,) = steps(deploy)
+    assert step["uses"].startswith("actions/deploy-pages@")
+    assert deploy["environment"] == {
+        "name": "github-pages",
+        "url": f"${{{{ steps.{step['id']}.outputs.page_url }}}}",
+    }
+    assert deploy["concurrency"]["group"] == "pages"
+    assert deploy["concurrency"]["cancel-in-progress"] is False
+
+
+# The pre-commit hooks
+
+
+def pre_commit_hooks() -> list[dict[str, Any]]:
+    config = yaml.safe_load(PRE_COMMIT.read_text(encoding="utf-8"))
+    assert [repo["repo"] for repo in config["repos"]] == ["local"], "hooks must not download anything"
+    return [hook for repo in config["repos"] for hook in repo["hooks"]]
+
+
+def test_pre_commit_hooks_run_programs_from_the_projects_venv() -> None:
+    hooks = pre_commit_hooks()
+    assert hooks
+    for hook in hooks:
+        assert hook["language"] == "system", hook["id"]
+        program = ROOT / shlex.split(hook["entry"])[0]
+        assert program.parent == ROOT / ".venv" / "bin", hook["entry"]
+        assert program.name in {"briefings", "ruff"}, hook["entry"]
+        assert program.is_file() and os.access(program, os.X_OK), f"{program} is missing; run make check"
+
+
+def test_pre_commit_runs_the_same_data_check_as_make_check() -> None:
+    (hook,) = [h for h in pre_commit_hooks() if shlex.split(h["entry"])[0].endswith("/briefings")]
+    entry = shlex.split(hook["entry"])
+    (recipe,) = makefile_recipe("check")
+    assert [Path(entry[0]).name, *entry[1:]] == shlex.split(recipe.replace("$(DATA)", "briefings"))
+    assert hook["pass_filenames"] is False
+    files = re.compile(hook["files"])
+    assert files.search("briefings/events/kabul-falls.yaml")
+    assert files.search("briefings/site.yaml")
+    assert not files.search("builder/cli.py")
+
+
+def test_pre_commit_runs_the_ruff_commands_of_make_lint() -> None:
+    lint = [shlex.split(line) for line in makefile_recipe("lint") if line.startswith("ruff ")]
+    assert lint, "make lint runs no ruff"
+    hooks = [h for h in pre_commit_hooks() if shlex.split(h["entry"])[0].endswith("/ruff")]
+    for command in lint:
+        options = [word for word in command if word.startswith("-")]
+        folders = [word for word in command[2:] if not word.startswith("-")]
+        matching = [h for h in hooks if shlex.split(h["entry"])[1] == command[1]]
+        assert len(matching) == 1, f"no hook runs ruff {command[1]}"
+        (hook,) = matching
+        assert set(options) <= set(shlex.split(hook["entry"])), hook["entry"]
+        files = re.compile(hook["files"])
+        for folder in folders:
+            assert files.search(f"{folder}/module.py"), (hook["id"], folder)
+        assert not files.search("site/module.py")
