@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from . import derive, escape, exports, metadata, pictures
 from .model import (
+    KINDS,
     NEEDS_CLAIMANT,
     SINGULAR,
     ControlChange,
@@ -31,6 +32,7 @@ from .model import (
     TimeOfDay,
     is_right_to_left,
 )
+from .model import reference as model_reference
 
 Pages = dict[str, str | bytes]
 
@@ -41,6 +43,7 @@ QUOTES_PAGE = "quotes.md"
 CORRECTIONS_PAGE = "corrections.md"
 TAGS_PAGE = "tags/index.md"
 DATA_PAGE = "data/index.md"
+REFERENCE_PAGE = "reference.md"
 ARCHIVE_PAGE = f"{BRIEFINGS_DIR}/index.md"
 HOME_RECENT = 10
 
@@ -327,6 +330,9 @@ def render(
     for tag, (events, quotes) in tagged.items():
         path = f"tags/{tag}.md"
         pages[path] = _render("tag.md", path, View(repository, path), tag=tag, events=events, quotes=quotes)
+    view = View(repository, REFERENCE_PAGE)
+    kinds = [(SINGULAR[kind], model_reference(model)) for kind, model in KINDS.items()]
+    pages[REFERENCE_PAGE] = _render("reference.md", REFERENCE_PAGE, view, kinds=kinds)
     view = View(repository, DATA_PAGE)
     pages[DATA_PAGE] = _render("data.md", DATA_PAGE, view, kinds=exports.kinds_described(), singular=SINGULAR,
                                feed=exports.FEED)  # fmt: skip

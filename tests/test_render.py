@@ -111,3 +111,14 @@ def test_every_event_quote_and_figure_has_a_permalink_somewhere(pages: dict[str,
         assert f"{{ #quote-{quote_id} }}" in everything
     for figure_id in sample.figures:
         assert f"{{ #figure-{figure_id} .figure }}" in everything
+
+
+def test_the_schema_reference_lists_every_field_of_every_kind(pages: dict[str, str | bytes]) -> None:
+    from builder.model import KINDS
+
+    text = str(pages["reference.md"])
+    for model in KINDS.values():
+        for name, info in model.model_fields.items():
+            key = str(info.alias or name).replace("_", "&#95;")
+            assert f"| **{key}** |" in text, (model.__name__, key)
+    assert "| **status** | one of confirmed, reported, claimed, unverified, disputed, denied, retracted or" in text
