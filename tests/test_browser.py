@@ -642,7 +642,20 @@ QUOTES_IN_BLOCK = """
 }
 """
 KEY_QUOTES = ["quote-mcconnell-saigon-sequel", "quote-mcconnell-embassy-kabul", "quote-un-catastrophic-impact"]
-SAMPLE_PAGES = ["", "briefings/2021-08-13/", "briefings/2021-08-12/", "timeline/", "sources/", "briefings/"]
+SAMPLE_PAGES = [
+    "",
+    "briefings/2021-08-13/",
+    "briefings/2021-08-12/",
+    "timeline/",
+    "sources/",
+    "briefings/",
+    "places/kandahar-city/",
+    "actors/mitch-mcconnell/",
+    "corrections/",
+    "data/",
+    "quotes/",
+    "tags/",
+]
 
 
 @pytest.fixture(scope="module")
