@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from . import escape
 from .load import MAX_FILE_BYTES, load_text
 from .model import KINDS, ControlChange, Event, Figure, Quote, StatusStep, Strict
+from .render import format_figure
 from .validate import check_record
 
 # Sections in the order a reviewer reads them: what happened first, the reference records last.
@@ -52,14 +53,6 @@ _LONG_TEXT = frozenset({"summary", "note", "text"})
 # Lists of sentences, diffed item by item and shown by their start.
 _TEXT_LISTS = {"highlights": "highlight", "watch": "watch item"}
 _SHORT = 80
-_QUALIFIERS = {
-    "exactly": "",
-    "about": "about",
-    "more-than": "more than",
-    "at-least": "at least",
-    "fewer-than": "fewer than",
-    "up-to": "up to",
-}
 
 
 def summarize(base: str, data: Path, repo: Path | None = None) -> str:
@@ -435,18 +428,7 @@ def _controls(before: list[ControlChange], after: list[ControlChange]) -> list[s
 
 
 def _amount(figure: Figure) -> str:
-    def number(value: Decimal) -> str:
-        return format(value.normalize(), ",f")
-
-    if figure.value is not None:
-        amount = number(figure.value)
-    else:
-        ends = [number(end) for end in (figure.low, figure.high) if end is not None]
-        amount = "–".join(ends)
-        if figure.best is not None:
-            amount = f"{amount} (best {number(figure.best)})" if amount else number(figure.best)
-    words = [_QUALIFIERS[figure.qualifier], amount, figure.unit or ""]
-    return _t(" ".join(word for word in words if word))
+    return _t(format_figure(figure))
 
 
 def _figures(before: list[Figure], after: list[Figure]) -> list[str]:
