@@ -294,6 +294,8 @@ def _show(file: _OldFile, commit: str, top: Path) -> bytes | None:
 def _label(record: Strict | None) -> str:
     """What a record is, after its id: a title, a name, or who said what."""
     if isinstance(record, Quote):
+        if record.kind == "paraphrase":
+            return f"— {_t(record.speaker)}, paraphrased: {_t(_start(record.text))}"
         return f"— {_t(record.speaker)}: “{_t(_start(record.text))}”"
     for name in ("title", "name"):
         value = getattr(record, name, None)

@@ -93,7 +93,7 @@ def control_map(
         parts.append(f'<line x1="{MARGIN}" y1="{y:.1f}" x2="{WIDTH - MARGIN}" y2="{y:.1f}"/>')
         parts.append(f'<text x="{MARGIN - 4}" y="{y + 4:.1f}" text-anchor="end" fill-opacity="0.6">{lat}°N</text>')
     parts.append("</g>")
-    parts.append('<g class="places" font-size="12" fill="currentColor">')
+    parts.append('<g class="places" font-size="15" fill="currentColor">')
     taken: list[tuple[float, float, float, float]] = [(*xy(m.lat, m.lon), 8.0, 8.0) for m in markers]
     for marker in sorted(markers, key=lambda m: (-m.lat, m.place_id)):
         x, y = xy(marker.lat, marker.lon)
@@ -116,9 +116,9 @@ def control_map(
 
 def _label(x: float, y: float, name: str, taken: list[tuple[float, float, float, float]]) -> str:
     """A marker's label beside it, on the first side where it overlaps no other label or marker."""
-    width, height = 6.6 * len(name), 12.0
-    sides = [(x + 11, y + 4, "start"), (x - 11, y + 4, "end"), (x - width / 2, y - 12, "start"),
-             (x - width / 2, y + 20, "start")]  # fmt: skip
+    width, height = 8.2 * len(name), 15.0
+    sides = [(x + 12, y + 5, "start"), (x - 12, y + 5, "end"), (x - width / 2, y - 13, "start"),
+             (x - width / 2, y + 23, "start")]  # fmt: skip
 
     def box(tx: float, ty: float, anchor: str) -> tuple[float, float, float, float]:
         left = tx - width if anchor == "end" else tx
@@ -136,16 +136,16 @@ def _label(x: float, y: float, name: str, taken: list[tuple[float, float, float,
 def _legend(palette: dict[str, str], names: dict[str, str]) -> str:
     rows = [*((names.get(h, h), c, False) for h, c in palette.items()), ("no control recorded", UNKNOWN, False)]
     rows.append(("claimed or unverified (hollow)", "currentColor", True))
-    parts = ['<g class="legend" font-size="12" fill="currentColor">']
+    parts = ['<g class="legend" font-size="14" fill="currentColor">']
     y = MARGIN
     for label, colour, hollow in rows:
         fill = "none" if hollow else colour
         dash = ' stroke-dasharray="3 2"' if hollow else ""
         parts.append(
-            f'<circle cx="{WIDTH - 190}" cy="{y}" r="6" fill="{fill}" stroke="{colour}" stroke-width="3"{dash}/>'
-            f'<text x="{WIDTH - 178}" y="{y + 4}">{_text(label)}</text>'
+            f'<circle cx="{WIDTH - 215}" cy="{y}" r="6" fill="{fill}" stroke="{colour}" stroke-width="3"{dash}/>'
+            f'<text x="{WIDTH - 203}" y="{y + 5}">{_text(label)}</text>'
         )
-        y += 20
+        y += 22
     parts.append("</g>")
     return "".join(parts)
 

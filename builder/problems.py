@@ -42,7 +42,7 @@ TEMPLATES: dict[str, str] = {
     "invalid-language": "'{value}' is not a language code: use a BCP 47 tag such as en, ps, fa-AF or ar",
     "invalid-time-zone": "'{value}' is not a time zone: use an IANA name such as Asia/Kabul or UTC",
     "invalid-value": "{reason}",
-    "empty-text": "'{key}' is empty; write the text or remove the key",
+    "empty-text": "'{key}' is empty; write its value",
     # repository
     "unknown-folder": "'{name}' is not a kind of record: records live in {kinds}{suggestion}",
     "unexpected-file": "only .yaml or .yml files belong here; move or delete '{name}'",
@@ -55,7 +55,8 @@ TEMPLATES: dict[str, str] = {
     "unknown-reference": "no {kind} has the id '{id}'{suggestion}",
     # editorial
     "no-source": "{what} cites no source; add its source ids under 'sources'",
-    "claim-without-claimant": "a '{status}' status must say who {verb} it; add 'by: <actor id>'",
+    "claim-without-claimant": "a '{status}' status must say who {verb} it; {fix}",
+    "dated-in-future": "{what} is dated {date}, after today ({today}); check the year",
     "status-out-of-order": (
         "status steps must go oldest first; this step ({date}) is older than the one before ({previous})"
     ),

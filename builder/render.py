@@ -72,6 +72,7 @@ def _environment() -> Environment:
         paragraphs=escape.paragraphs,
         url=escape.url,
         fmtitle=lambda value: Markup(escape.title(value)),
+        zone=zone_name,
         anchor=escape.anchor,
         groupby_month=groupby_month,
         when=format_date,
@@ -148,11 +149,12 @@ class Notes:
 
     def cite(self, *groups: list[str]) -> Markup:
         """Footnote references for the given source ids, each source numbered once per page."""
-        refs = []
+        numbers = []
         for source_id in dict.fromkeys(s for group in groups for s in group):
             if source_id not in self.order:
                 self.order.append(source_id)
-            refs.append(f"[^{self.order.index(source_id) + 1}]")
+            numbers.append(self.order.index(source_id) + 1)
+        refs = [f"[^{number}]" for number in sorted(numbers)]
         # Adjacent superscripts would read as one number: notes 1 and 2 are not note 12.
         return Markup("<sup>,</sup>".join(refs))
 
@@ -331,7 +333,7 @@ def render(
         path = f"tags/{tag}.md"
         pages[path] = _render("tag.md", path, View(repository, path), tag=tag, events=events, quotes=quotes)
     view = View(repository, REFERENCE_PAGE)
-    kinds = [(SINGULAR[kind], model_reference(model)) for kind, model in KINDS.items()]
+    kinds = [(kind, SINGULAR[kind], model_reference(model)) for kind, model in KINDS.items()]
     pages[REFERENCE_PAGE] = _render("reference.md", REFERENCE_PAGE, view, kinds=kinds)
     view = View(repository, DATA_PAGE)
     pages[DATA_PAGE] = _render("data.md", DATA_PAGE, view, kinds=exports.kinds_described(), singular=SINGULAR,
@@ -438,6 +440,11 @@ def _cited_by(repository: Repository) -> dict[str, list[tuple[str, str, str]]]:
 def by_day(repository: Repository, event_ids: tuple[str, ...]) -> list[tuple[str, list[str]]]:
     """Public for templates: events of a briefing grouped by day."""
     return _by_day(repository, event_ids)
+
+
+def zone_name(zone: str) -> str:
+    """'Asia/Kabul' as readers say it: 'Kabul time'."""
+    return "UTC" if zone in ("UTC", "Etc/UTC") else zone.rsplit("/", 1)[-1].replace("_", " ") + " time"
 
 
 def period(edition: derive.Edition) -> str:

@@ -16,7 +16,9 @@ SUGGESTED: dict[str, tuple[str, ...]] = {
     "quotes": ("role", "kind", "medium", "date", "sources", "events"),
     "briefings": ("highlights", "key_figures", "quotes", "watch"),
 }
-_VALUES = {"status": "reported", "kind@quotes": "direct"}
+# A quote's kind and an event's status are left empty on purpose: defaults there would let a
+# paraphrase go out in quotation marks, or a claim read as a report.
+_VALUES: dict[str, str] = {}
 
 
 def stub(kind: str, today: date) -> str:

@@ -9,6 +9,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -144,7 +145,17 @@ def _check_schema(kind: str, cls: type[Strict], doc: Document) -> tuple[Strict |
     except ValidationError as error:
         # A file with hundreds of mistakes is one mistake repeated: report the first ones.
         details = error.errors(include_url=False)[:MAX_PROBLEMS_PER_FILE]
-        return None, [_schema_problem(kind, cls, doc, detail) for detail in details]
+        found = [_schema_problem(kind, cls, doc, detail) for detail in details]
+        # 'titel' is reported as unknown with "did you mean 'title'?": not also as a missing 'title'.
+        suggested = {m.group(1) for p in found if p.code == "unknown-key" for m in [_MEANT.search(p.message)] if m}
+        return None, [p for p in found if not (p.code == "missing-field" and _missing_key(p) in suggested)]
+
+
+_MEANT = re.compile(r"did you mean '([^']+)'\?")
+
+
+def _missing_key(found: Problem) -> str:
+    return found.message.split("needs '", 1)[-1].split("'", 1)[0]
 
 
 def _schema_problem(kind: str, cls: type[Strict], doc: Document, detail: Any) -> Problem:
@@ -155,7 +166,7 @@ def _schema_problem(kind: str, cls: type[Strict], doc: Document, detail: Any) ->
     key = _key_name(loc, kind)
     if value is None and kind_of_error != "missing":
         # `key:` with nothing after it, on a field that needs a value.
-        return doc.problem("missing-field", loc, key=key, where=_where(kind, loc[:-1]))
+        return doc.problem("empty-text", loc, key=key)
     if kind_of_error == "empty-text":
         return doc.problem("empty-text", loc, key=key)
     if isinstance(value, list | dict) and kind_of_error in _VALUE_CODES:
@@ -317,11 +328,14 @@ def _link(site: model.Site, loaded: list[Loaded], present: dict[str, set[str]]) 
 
 def _editorial(loaded: list[Loaded], repository: Repository) -> Iterator[Problem]:
     """The rules that make a briefing trustworthy: sources, claimants, sane dates."""
+    today = date.today()
     for item in loaded:
         record, doc = item.record, item.doc
         if isinstance(record, model.Event):
             if not record.sources:
                 yield doc.problem("no-source", ("sources",), what="this event")
+            if record.date.start > today:
+                yield doc.problem("dated-in-future", ("date",), what="this event", date=record.date, today=today)
             yield from _steps(doc, ("status",), record.status)
             for index, change in enumerate(record.control):
                 yield from _steps(doc, ("control", index, "status"), change.status)
@@ -348,8 +362,14 @@ def _steps(doc: Document, loc: Loc, steps: list[model.StatusStep]) -> Iterator[P
     previous: model.StatusStep | None = None
     for index, step in enumerate(steps):
         if step.status in NEEDS_CLAIMANT and not step.by:
+            shorthand = len(loc) == 1 and isinstance(doc.data.get(str(loc[0])), str)
+            fix = (
+                f"write it as a list: 'status:', then '- status: {step.status}' and 'by: <actor id>' under it"
+                if shorthand
+                else "add 'by: <actor id>'"
+            )
             yield doc.problem(
-                "claim-without-claimant", (*loc, index), status=step.status, verb=NEEDS_CLAIMANT[step.status]
+                "claim-without-claimant", (*loc, index), status=step.status, verb=NEEDS_CLAIMANT[step.status], fix=fix
             )
         if previous and previous.date and step.date and step.date.start < previous.date.start:
             yield doc.problem("status-out-of-order", (*loc, index, "date"), date=step.date, previous=previous.date)

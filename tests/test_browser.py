@@ -487,7 +487,9 @@ INSPECT = """
     .filter((a) => !document.getElementById(decodeURIComponent(a.hash.slice(1)))).map(snippet);
   const hosts = Array.from(new Set(Array.from(document.querySelectorAll('a[href]'))
     .map((a) => a.protocol + '//' + a.host)));
-  const scripts = Array.from(document.querySelectorAll('script:not([src])')).map((s) => s.textContent);
+  // JSON-LD is data that browsers never run; the static scan checks that it parses and holds no markup.
+  const scripts = Array.from(document.querySelectorAll('script:not([src]):not([type="application/ld+json"])'))
+    .map((s) => s.textContent);
   const scriptSources = Array.from(document.querySelectorAll('script[src]')).map((s) => s.src);
   return {handlers, schemes, injected, fixed, headings, dataLinks, footnotes, hosts, scripts, scriptSources};
 }

@@ -199,8 +199,12 @@ def test_figure_change(summary: str) -> None:
 
 def test_added_quote_names_speaker_and_start_of_text(summary: str) -> None:
     (line,) = entry(summary, "taliban-kabul-warning")
-    assert line.startswith(f"- Added **taliban-kabul-warning** — taliban: “{t('The fighters will not enter Kabul')}")
-    assert line.endswith("…”")
+    # A paraphrase is never shown in quotation marks, here as on the site.
+    assert line.startswith(
+        f"- Added **taliban-kabul-warning** — taliban, paraphrased: {t('The fighters will not enter Kabul')}"
+    )
+    assert "“" not in line and "”" not in line
+    assert line.endswith("…")
 
 
 def test_removed_source(summary: str) -> None:

@@ -119,7 +119,7 @@ def marker_colours(svg: str) -> dict[str, str]:
 
 def test_the_map_colours_each_place_by_its_controller_as_of_the_briefing(sample: Repository) -> None:
     pages = render(sample)
-    legend = dict(re.findall(r'<circle cx="530" cy="\d+" r="6" fill="(#[0-9a-f]{6})"[^>]*/><text[^>]*>([^<]+)</text>',
+    legend = dict(re.findall(r'<circle cx="\d+" cy="\d+" r="6" fill="(#[0-9a-f]{6})"[^>]*/><text[^>]*>([^<]+)</text>',
                              str(pages["briefings/2021-08-13.md"])))  # fmt: skip
     taliban = next(colour for colour, name in legend.items() if name == "Taliban")
     government = next(colour for colour, name in legend.items() if name == "Afghan government")

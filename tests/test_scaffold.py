@@ -30,7 +30,7 @@ def test_a_new_record_reports_only_the_fields_to_fill(
     assert {p.path.rsplit("/", 1)[-1] for p in found} == {written.name}, "nothing else is reported"
     lines = text.splitlines()
     for problem in found:
-        assert problem.code == "missing-field"
+        assert problem.code == "empty-text"
         key = problem.message.split("'")[1]
         assert lines[problem.line - 1].startswith(f"{key}:"), (problem, lines)
 
