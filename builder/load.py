@@ -83,9 +83,10 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 # What libyaml says, and what an analyst should do about it.
 _SYNTAX_HINTS = {
     "mapping values are not allowed": "text that contains ': ' must be put in quotes",
-    "found character '\\t'": "indent with spaces, not tabs",
     "cannot start any token": "text starting with @ or ` must be put in quotes",
     "could not find expected ':'": "each line needs 'key: value'; text that goes on must be indented",
+    "did not find expected key": "check this line's indentation; text with quotation marks or ': ' in it must be "
+    "put in quotes as a whole",
 }
 
 
@@ -173,18 +174,21 @@ def _scan_events(text: str, path: str) -> list[Problem]:
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError as error:
-        return [_syntax_problem(error, path)]
+        return [_syntax_problem(error, path, text)]
     finally:
         loader.dispose()
 
 
-def _syntax_problem(error: yaml.YAMLError, path: str) -> Problem:
+def _syntax_problem(error: yaml.YAMLError, path: str, text: str) -> Problem:
     if not isinstance(error, yaml.MarkedYAMLError):
         return problem("yaml-syntax", path, 1, 1, reason=str(error).splitlines()[0])
     mark = error.problem_mark or error.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     reason = error.problem or "unreadable YAML"
     hint = next((hint for words, hint in _SYNTAX_HINTS.items() if words in reason), "")
+    lines = text.splitlines()
+    if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+        hint = "indent with spaces, not tabs"
     if error.context:
         start = error.context_mark
         where = f" that starts at line {start.line + 1}, column {start.column + 1}" if start and start != mark else ""
@@ -274,7 +278,7 @@ def load_text(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     try:
         root = loader.get_single_node()
     except yaml.YAMLError as error:
-        return None, [_syntax_problem(error, path)]
+        return None, [_syntax_problem(error, path, text)]
     finally:
         loader.dispose()
     if root is None or (isinstance(root, yaml.ScalarNode) and not root.value and not root.style):

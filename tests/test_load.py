@@ -224,3 +224,9 @@ def test_windows_line_endings_are_read_as_newlines(tmp_path: Path) -> None:
     file.write_bytes(b"title: Kabul\r\nsummary: |\r\n  two\r\n  lines\r\n")
     doc, problems = load_file(file, "f.yaml")
     assert doc is not None and doc.data["summary"] == "two\nlines\n"
+
+
+def test_tabs_for_indentation_get_a_hint_about_tabs() -> None:
+    _, problems = load_text("title: t\nplaces:\n\t- kabul\n", "f.yaml")
+    (found,) = problems
+    assert found.code == "yaml-syntax" and found.line == 3 and "indent with spaces, not tabs" in found.message
