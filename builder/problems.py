@@ -170,10 +170,9 @@ def job_summary(problems: list[Problem]) -> str:
     if not problems:
         return "### Briefings check\n\nNo problems found.\n"
 
-    def cell(text: str) -> str:
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("`", "'")
+    from .escape import text
 
-    rows = [f"| {cell(p.path)}:{p.line}:{p.col} | `{p.code}` | {cell(p.message)} |" for p in problems]
+    rows = [f"| {text(p.path)}:{p.line}:{p.col} | {text(p.code)} | {text(p.message)} |" for p in problems]
     head = f"### Briefings check\n\n{len(problems)} problem(s) found.\n\n| where | code | problem |\n|---|---|---|\n"
     return head + "\n".join(rows) + "\n"
 

@@ -78,7 +78,7 @@ def _environment() -> Environment:
         when=format_date,
         day=format_day,
     )
-    env.globals.update(by_day=by_day, period=period)
+    env.globals.update(by_day=_by_day, period=period)
     return env
 
 
@@ -435,11 +435,6 @@ def _cited_by(repository: Repository) -> dict[str, list[tuple[str, str, str]]]:
     for entries in cited.values():
         entries.sort()
     return cited
-
-
-def by_day(repository: Repository, event_ids: tuple[str, ...]) -> list[tuple[str, list[str]]]:
-    """Public for templates: events of a briefing grouped by day."""
-    return _by_day(repository, event_ids)
 
 
 def zone_name(zone: str) -> str:

@@ -58,7 +58,7 @@ def test_github_format_annotates_and_writes_the_job_summary(repo: Callable[..., 
         "unknown key 'medum' in this quote; did you mean 'medium'?"
     )
     table = summary.read_text()
-    assert "| briefings/quotes/official.yaml:4:1 | `unknown-key` |" in table
+    assert "| briefings/quotes/official.yaml:4:1 | unknown-key |" in table
 
 
 def test_github_annotation_escapes_newlines_and_commas_in_properties(repo: Callable[..., Path]) -> None:
