@@ -78,6 +78,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\ud8
 # catches those constructs with their positions before anything is composed.
 _NEEDS_EVENT_SCAN = re.compile(r"(?:^|[\s,\[\]{}:\"'])[&*!?]|-[ \t]+-(?:[ \t]|$)|^---|^\.\.\.", re.MULTILINE)
 _MAX_FAST_BRACKETS = 100
+_GLUED_COMMENT = re.compile(r"[ \t]+(#\S+)")
+_GLUED_COMMENT_ANYWHERE = re.compile(r"[ \t]#\S")
 # Plain `key:`, `key: ~` and `key: null` mean "no value", as in any YAML; quoted, they are text.
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 # What libyaml says, and what an analyst should do about it.
@@ -209,8 +211,9 @@ def _describe(node: yaml.Node) -> str:
 class _Builder:
     """Turns a composed node tree into dicts, lists and strings, collecting problems."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, lines: list[str] | None = None) -> None:
         self.path = path
+        self.lines = lines
         self.problems: list[Problem] = []
         # libyaml resolves an alias to the very node it names; meeting a collection twice means an
         # alias slipped past the event scan, and expanding it could explode.
@@ -219,6 +222,20 @@ class _Builder:
     def at(self, code: str, node: yaml.Node, **params: object) -> None:
         mark = node.start_mark
         self.problems.append(problem(code, self.path, mark.line + 1, mark.column + 1, **params))
+
+    def comment_after(self, node: yaml.ScalarNode) -> None:
+        """'title: Test #1 event' keeps only 'Test': YAML reads ' #1 event' as a comment."""
+        assert self.lines is not None
+        end = node.end_mark
+        if end.line >= len(self.lines) or not node.value:
+            return
+        match = _GLUED_COMMENT.match(self.lines[end.line], end.column)
+        if match:
+            self.problems.append(
+                problem(
+                    "comment-in-value", self.path, end.line + 1, match.end() - 1, value=node.value, rest=match.group(1)
+                )
+            )
 
     def build(self, node: yaml.Node, depth: int) -> Any:
         if depth > MAX_DEPTH:
@@ -235,6 +252,8 @@ class _Builder:
                 bad = _CONTROL.search(value)
                 if bad:
                     self.at("control-character", node, char=f"U+{ord(bad.group()):04X}")
+            if not node.style and self.lines is not None:
+                self.comment_after(node)
             return value
         if id(node) in self.seen:
             self.at("anchor-or-alias", node, what="alias", name="*")
@@ -286,7 +305,8 @@ def load_text(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     if not isinstance(root, yaml.MappingNode):
         mark = root.start_mark
         return None, [problem("not-a-mapping", path, mark.line + 1, mark.column + 1, found=_describe(root))]
-    builder = _Builder(path)
+    # Only a '#' glued to the word after it looks like part of the text rather than a comment.
+    builder = _Builder(path, text.splitlines() if _GLUED_COMMENT_ANYWHERE.search(text) else None)
     data = builder.build(root, 0)
     if builder.problems:
         return None, builder.problems

@@ -22,6 +22,9 @@ TEMPLATES: dict[str, str] = {
     "too-deep": "the data nests deeper than {limit} levels; flatten it",
     "value-too-long": "the value is {size} characters, over the limit of {limit}; shorten it",
     "bad-key": "a key must be plain text, not {found}; write 'name: value'",
+    "comment-in-value": (
+        "'{rest}' starts a YAML comment, so the value ends at '{value}'; put the whole value in quotes"
+    ),
     "multiple-documents": "the file holds more than one YAML document ('---'); keep one record per file",
     # schema
     "unknown-key": "unknown key '{key}' in {where}{suggestion}",

@@ -18,6 +18,13 @@ GOOD_EVENT = "title: Taliban take Kandahar\ndate: 2021-08-13\nsources: [report]\
 # code -> (files to write over the base repository, file reported, line, column, words in the message)
 CASES: dict[str, tuple[dict[str, str | bytes | Link | None], str, int, int, str]] = {
     "linked-file": ({"actors/zero.yaml": Link("/dev/zero")}, "actors/zero.yaml", 1, 1, "a link or a special file"),
+    "comment-in-value": (
+        {EVENT: "title: Test #1 event\ndate: 2021-08-13\nsources: [report]\n"},
+        EVENT,
+        1,
+        13,
+        "'#1' starts a YAML comment",
+    ),
     "dated-in-future": ({EVENT: "title: t\ndate: 2121-08-13\nsources: [report]\n"}, EVENT, 2, 7, "check the year"),
     "paraphrase-in-quotes": (
         {
