@@ -6,6 +6,9 @@ so the machine's load affects both sides alike.
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -15,12 +18,16 @@ from pathlib import Path
 
 import yaml
 
+from builder import pipeline
 from builder.load import load_file
+from builder.render import render
 from builder.validate import validate
+from builder.write import write
 
 from .synthetic import generate
 
 ROUNDS = 3
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def best_of(*runs: Callable[[], object]) -> list[float]:
@@ -32,6 +39,53 @@ def best_of(*runs: Callable[[], object]) -> list[float]:
             run()
             best[index] = min(best[index], time.perf_counter() - started)
     return best
+
+
+def stages(events: int, briefings: int) -> list[tuple[str, str]]:
+    """Each stage of a cold build of a synthetic site, the MkDocs build of its pages, and rebuilds."""
+    with tempfile.TemporaryDirectory(prefix="briefings-stages-") as folder:
+        work = Path(folder)
+        data = generate(work / "briefings", events, briefings=briefings)
+        shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
+        shutil.copytree(ROOT / "overrides", work / "overrides")
+        shutil.copytree(ROOT / "docs", work / "docs", ignore=shutil.ignore_patterns("generated", ".generated"))
+        docs = work / "docs"
+        started = time.perf_counter()
+        repository = validate(data)
+        checked = time.perf_counter()
+        pages = {**pipeline.handwritten(docs), **render(repository)}
+        rendered = time.perf_counter()
+        write(pages, docs / pipeline.GENERATED)
+        written = time.perf_counter()
+        command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(work / "mkdocs.yml")]
+        environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        subprocess.run(command, check=True, env=environment, capture_output=True)
+        built = time.perf_counter()
+        started_again = time.perf_counter()
+        pipeline.build(data, docs)
+        noop = time.perf_counter() - started_again
+        event = next(iter(sorted((data / "events").glob("*.yaml"))))
+        event.write_text(event.read_text().replace("title: ", "title: Revised, ", 1))
+        current = (docs / pipeline.GENERATED).resolve()
+        before = {p.relative_to(current): p.stat().st_ino for p in current.rglob("*") if p.is_file()}
+        started_again = time.perf_counter()
+        pipeline.build(data, docs)
+        edit = time.perf_counter() - started_again
+        after = (docs / pipeline.GENERATED).resolve()
+        rewritten = sum(
+            1 for p in after.rglob("*") if p.is_file() and before.get(p.relative_to(after)) != p.stat().st_ino
+        )
+        label = f"{events:,} events, {len(pages):,} pages"
+        return [
+            ("", ""),
+            (f"cold build, {label}", ""),
+            ("  load + validate", f"{checked - started:.2f} s"),
+            ("  render", f"{rendered - checked:.2f} s"),
+            ("  write", f"{written - rendered:.2f} s"),
+            ("  MkDocs build of those pages", f"{built - written:.2f} s"),
+            ("  no-op rebuild (load to write)", f"{noop:.2f} s"),
+            ("  one-event edit rebuild", f"{edit:.2f} s, {rewritten} files rewritten"),
+        ]
 
 
 def main() -> int:
@@ -78,6 +132,8 @@ def main() -> int:
             ("peak traced memory of that", f"{peak:.0f} MiB"),
         ]
         targets.append(("check-peak-memory-mib", peak, 500.0))
+
+    rows += stages(1_000, 100)
 
     width = max(len(name) for name, _ in rows)
     print("\n".join(f"{name:<{width}}  {value}" for name, value in rows))
