@@ -91,7 +91,7 @@ def _build(data: Path, docs: Path) -> int:
         print(f"briefings: need a data folder ({data}) and a docs folder ({docs})", file=sys.stderr)
         return 2
     try:
-        _, pages, changed = pipeline.build(data, docs)
+        pages, changed = pipeline.build(data, docs)
     except DataError as error:
         print(format_text(error.problems))
         print("nothing was written; the previous pages are unchanged")

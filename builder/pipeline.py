@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -12,6 +13,8 @@ from .validate import validate
 from .write import write
 
 SCHEMA_DIR = Path("schemas")
+# Outside docs/, so MkDocs never serves or watches it; git-ignored.
+STAMP = ".cache/briefings/last-build.json"
 DOCS = Path("docs")
 GENERATED = "generated"
 
@@ -44,12 +47,21 @@ def handwritten(docs: Path) -> dict[str, bytes]:
     return found
 
 
-def build(data: Path, docs: Path = DOCS) -> tuple[Repository, int, bool]:
+def build(data: Path, docs: Path = DOCS) -> tuple[int, bool]:
     """Validate, render and write the site's pages into `docs/generated`.
 
-    Returns the repository, the number of pages, and whether anything changed on disk.
+    Returns the number of generated pages and whether anything changed on disk. When nothing that
+    goes into the pages has changed since the last build, returns at once and writes nothing.
     Raises DataError before anything is written when the data has problems.
     """
+    target = docs / GENERATED
+    stamp_file = docs.parent / STAMP
+    inputs = input_stamp(data, docs)
+    previous = _read_stamp(stamp_file)
+    current = target.resolve() if target.is_symlink() else None
+    unchanged = previous and current and current.is_dir()
+    if unchanged and previous and current and (previous["inputs"], previous["build"]) == (inputs, current.name):
+        return int(str(previous["pages"])), False
     repository = check(data)
     pages_by_hand = handwritten(docs)
     folder = data.as_posix() if not data.is_absolute() else data.name
@@ -57,5 +69,43 @@ def build(data: Path, docs: Path = DOCS) -> tuple[Repository, int, bool]:
     clashes = sorted(set(pages) & set(pages_by_hand))
     if clashes:
         raise BuildError(f"docs/{clashes[0]} is hand-written but the builder generates that page; rename it")
-    changed = write({**pages_by_hand, **pages}, docs / GENERATED)
-    return repository, len(pages), changed
+    changed = write({**pages_by_hand, **pages}, target)
+    _write_stamp(stamp_file, {"inputs": inputs, "build": target.resolve().name, "pages": len(pages)})
+    return len(pages), changed
+
+
+def input_stamp(data: Path, docs: Path) -> str:
+    """A digest of everything the pages are made from: the data, the hand-written pages, the builder."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    roots = [(data, "data"), (docs, "docs"), (package, "builder")]
+    for root, name in roots:
+        for folder, subfolders, files in os.walk(root):
+            subfolders[:] = sorted(
+                d for d in subfolders if not d.startswith(".") and d not in (GENERATED, "__pycache__")
+            )
+            for file in sorted(files):
+                path = Path(folder, file)
+                if file.startswith(".") or path.suffix == ".pyc":
+                    continue
+                digest.update(f"{name}/{path.relative_to(root).as_posix()}\0".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _read_stamp(path: Path) -> dict[str, object] | None:
+    # A stamp that cannot be read, or is not ours, is ignored: the build simply runs.
+    try:
+        stamp = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stamp, dict) or set(stamp) != {"inputs", "build", "pages"}:
+        return None
+    return {"inputs": stamp["inputs"], "build": stamp["build"], "pages": stamp["pages"]}
+
+
+def _write_stamp(path: Path, stamp: dict[str, object]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}")
+    temporary.write_text(json.dumps(stamp), encoding="utf-8")
+    os.replace(temporary, path)

@@ -6,6 +6,8 @@ import html
 import re
 from pathlib import Path
 
+import pytest
+
 from builder import pipeline
 
 from .conftest import SAMPLE
@@ -142,3 +144,28 @@ def test_thousands_of_files_check_in_bounded_memory(tmp_path: Path) -> None:
     tracemalloc.stop()
     assert len(repository.events) == 3_000
     assert peak < 150 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+
+
+def test_a_rebuild_with_nothing_changed_does_no_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    data = tmp_path / "briefings"
+    shutil.copytree(SAMPLE, data)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    pages, changed = pipeline.build(data, docs)
+    assert changed and pages > 6
+
+    def refuse(_: Path) -> None:
+        raise AssertionError("nothing changed, so nothing should be validated")
+
+    monkeypatch.setattr(pipeline, "check", refuse)
+    assert pipeline.build(data, docs) == (pages, False)
+    monkeypatch.undo()
+
+    stamp = tmp_path / ".cache" / "briefings" / "last-build.json"
+    stamp.write_text("{not json")
+    assert pipeline.build(data, docs) == (pages, False), "a corrupt stamp is ignored, the build just runs"
+    highlight = data / "briefings" / "2021-08-13.yaml"
+    highlight.write_text(highlight.read_text().replace("second biggest city", "second-biggest city"))
+    assert pipeline.build(data, docs) == (pages, True)
