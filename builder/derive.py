@@ -5,6 +5,7 @@ Pure functions over the validated repository; rendering only formats what these 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -170,8 +171,16 @@ class Changes:
         return any((self.new_events, self.status_changes, self.control_changes, self.revised_figures, self.new_quotes))
 
 
-def changes(repository: Repository, edition: Edition, previous: Edition | None) -> Changes:
-    """New events, status changes, control changes, revised figures and new quotes since `previous`."""
+def changes(
+    repository: Repository,
+    edition: Edition,
+    previous: Edition | None,
+    control: Callable[[date], dict[str, Holding]] | None = None,
+) -> Changes:
+    """New events, status changes, control changes, revised figures and new quotes since `previous`.
+
+    `control` answers control as of a date; pass a memoised `control_on` when calling for many editions.
+    """
     if previous is None:
         return Changes((), (), (), (), ())
     before, now = previous.briefing.as_of, edition.briefing.as_of
@@ -185,7 +194,8 @@ def changes(repository: Repository, edition: Edition, previous: Edition | None) 
         new = status_on(event.status, now, event.date.start)
         if old is not new:
             status_changes.append((event_id, old, new))
-    then, today = control_on(repository, before), control_on(repository, now)
+    control = control or (lambda day: control_on(repository, day))
+    then, today = control(before), control(now)
     moved = tuple(
         (place, then.get(place), holding)
         for place, holding in today.items()

@@ -26,8 +26,11 @@ def _dump(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def exports(repository: Repository, site_url: str | None) -> dict[str, str]:
+def exports(
+    repository: Repository, site_url: str | None, editions: list[derive.Edition] | None = None
+) -> dict[str, str]:
     """Every export of the site, by path under the generated folder."""
+    editions = derive.editions(repository) if editions is None else editions
     files: dict[str, str] = {}
     for kind in KINDS:
         records = {
@@ -38,8 +41,8 @@ def exports(repository: Repository, site_url: str | None) -> dict[str, str]:
         files[f"{DATA_DIR}/{kind}.schema.json"] = _dump(collection_schema(kind))
     files[f"{DATA_DIR}/events.csv"] = events_csv(repository)
     files[f"{DATA_DIR}/timeline.json"] = _dump(timelinejs(repository))
-    files[f"{DATA_DIR}/places.geojson"] = _dump(geojson(repository))
-    files[FEED] = atom(repository, site_url)
+    files[f"{DATA_DIR}/places.geojson"] = _dump(geojson(repository, editions))
+    files[FEED] = atom(repository, site_url, editions)
     return files
 
 
@@ -98,9 +101,8 @@ def timelinejs(repository: Repository) -> dict[str, Any]:
     return {"title": {"text": {"headline": escape.html(repository.site.title)}}, "events": slides}
 
 
-def geojson(repository: Repository) -> dict[str, Any]:
+def geojson(repository: Repository, editions: list[derive.Edition]) -> dict[str, Any]:
     """Places with coordinates, with who holds each as of the latest briefing."""
-    editions = derive.editions(repository)
     day = editions[-1].briefing.as_of if editions else None
     holdings = derive.control_on(repository, day) if day else {}
     features = []
@@ -123,7 +125,7 @@ def geojson(repository: Repository) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def atom(repository: Repository, site_url: str | None) -> str:
+def atom(repository: Repository, site_url: str | None, editions: list[derive.Edition]) -> str:
     """An Atom feed of the published briefings, newest first, with absolute links."""
     base = (site_url or repository.site.url or "").rstrip("/") + "/"
     zone = ZoneInfo(repository.site.time_zone)
@@ -134,7 +136,6 @@ def atom(repository: Repository, site_url: str | None) -> str:
     feed.link(href=base, rel="alternate")
     feed.link(href=base + FEED, rel="self")
     feed.language(repository.site.language)
-    editions = derive.editions(repository)
     moments = {}
     for edition in editions:
         clock = edition.briefing.time.clock if edition.briefing.time and edition.briefing.time.clock else None

@@ -297,6 +297,7 @@ def render(
     pages: Pages = dict(handwritten or {})
     editions = derive.editions(repository)
     palette = _palette(repository)
+    control = cache(lambda day: derive.control_on(repository, day))
     for index, edition in enumerate(editions):
         path = f"{BRIEFINGS_DIR}/{edition.id}.md"
         view = View(repository, path)
@@ -304,13 +305,13 @@ def render(
         previous = editions[index - 1] if index else None
         pages[path] = _render(
             "briefing.md", path, view, edition=edition, site=repository.site, edit=edit,
-            changes=derive.changes(repository, edition, previous), previous=previous,
-            holdings=derive.control_on(repository, edition.briefing.as_of),
-            pictures=_pictures(repository, edition, palette),
+            changes=derive.changes(repository, edition, previous, control), previous=previous,
+            holdings=control(edition.briefing.as_of),
+            pictures=_pictures(repository, edition, palette, control(edition.briefing.as_of)),
             meta=metadata.front_matter(metadata.briefing(repository, edition)),
         )  # fmt: skip
     latest_day = editions[-1].briefing.as_of if editions else None
-    holdings = derive.control_on(repository, latest_day) if latest_day else {}
+    holdings = control(latest_day) if latest_day else {}
     for place_id in repository.places:
         path = f"places/{place_id}.md"
         pages[path] = _render(
@@ -338,7 +339,7 @@ def render(
     view = View(repository, DATA_PAGE)
     pages[DATA_PAGE] = _render("data.md", DATA_PAGE, view, kinds=exports.kinds_described(), singular=SINGULAR,
                                feed=exports.FEED)  # fmt: skip
-    pages.update(exports.exports(repository, repository.site.url))
+    pages.update(exports.exports(repository, repository.site.url, editions))
     view = View(repository, CORRECTIONS_PAGE)
     pages[CORRECTIONS_PAGE] = _render(
         "corrections.md", CORRECTIONS_PAGE, view, corrections=derive.corrections(repository)
@@ -384,9 +385,10 @@ def _palette(repository: Repository) -> dict[str, str]:
     return pictures.colours(holders, {actor_id: actor.colour for actor_id, actor in repository.actors.items()})
 
 
-def _pictures(repository: Repository, edition: derive.Edition, palette: dict[str, str]) -> dict[str, Markup]:
+def _pictures(
+    repository: Repository, edition: derive.Edition, palette: dict[str, str], holdings: dict[str, derive.Holding]
+) -> dict[str, Markup]:
     day = format_day(edition.briefing.as_of)
-    holdings = derive.control_on(repository, edition.briefing.as_of)
     names = {actor_id: actor.short_name or actor.name for actor_id, actor in repository.actors.items()}
     used = {holder: colour for holder, colour in palette.items() if any(h.holder == holder for h in holdings.values())}
     counts: dict[date, int] = defaultdict(int)
