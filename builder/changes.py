@@ -14,11 +14,12 @@ import hashlib
 import os
 import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -399,13 +400,30 @@ def _by_place(changes: list[ControlChange]) -> dict[tuple[str, int], ControlChan
     return keyed
 
 
-def _controls(before: list[ControlChange], after: list[ControlChange]) -> list[str]:
-    old, new = _by_place(before), _by_place(after)
-    details: list[str] = []
+K = TypeVar("K", str, tuple[str, int])
+V = TypeVar("V", bound=Strict)
+
+
+def _differing(old: dict[K, V], new: dict[K, V]) -> Iterator[tuple[V | None, V | None]]:
+    """(before, after) for every key whose item was added, removed or changed, in key order."""
     for key in sorted(old.keys() | new.keys()):
         was, now = old.get(key), new.get(key)
-        if was == now:
-            continue
+        if was != now:
+            yield was, now
+
+
+def _other_fields(model: type[Strict], was: Strict, now: Strict, shown: set[str]) -> list[str]:
+    """The names, as written in the file, of the fields not already described that differ."""
+    return [
+        info.alias or name
+        for name, info in model.model_fields.items()
+        if name not in shown and getattr(was, name) != getattr(now, name)
+    ]
+
+
+def _controls(before: list[ControlChange], after: list[ControlChange]) -> list[str]:
+    details: list[str] = []
+    for was, now in _differing(_by_place(before), _by_place(after)):
         if was is None and now is not None:
             how = "" if now.how == "held" else f", {_t(now.how)}"
             details.append(f"added control of {_t(now.place)}: {_movement(now)}{how} ({_step(now.status[-1])})")
@@ -418,11 +436,7 @@ def _controls(before: list[ControlChange], after: list[ControlChange]) -> list[s
             if was.how != now.how:
                 parts.append(f"how: {_t(was.how)} → {_t(now.how)}")
             parts += _status("status", was.status, now.status)
-            rest = [
-                info.alias or name
-                for name, info in ControlChange.model_fields.items()
-                if name not in ("place", "from_", "to", "how", "status") and getattr(was, name) != getattr(now, name)
-            ]
+            rest = _other_fields(ControlChange, was, now, {"place", "from_", "to", "how", "status"})
             if rest:
                 parts.append(f"{', '.join(rest)} changed")
             details.append(f"control of {_t(now.place)}: {_movement(now)}; {'; '.join(parts)}")
@@ -434,30 +448,20 @@ def _amount(figure: Figure) -> str:
 
 
 def _figures(before: list[Figure], after: list[Figure]) -> list[str]:
-    old = {figure.id: figure for figure in before}
-    new = {figure.id: figure for figure in after}
     details: list[str] = []
-    for ident in sorted(old.keys() | new.keys()):
-        was, now = old.get(ident), new.get(ident)
-        if was == now:
-            continue
+    for was, now in _differing({f.id: f for f in before}, {f.id: f for f in after}):
         if was is None and now is not None:
-            details.append(f"figure added: {_t(ident)}, {_t(_start(now.label))}: {_amount(now)}")
+            details.append(f"figure added: {_t(now.id)}, {_t(_start(now.label))}: {_amount(now)}")
         elif now is None and was is not None:
-            details.append(f"figure removed: {_t(ident)}, {_t(_start(was.label))}: {_amount(was)}")
+            details.append(f"figure removed: {_t(was.id)}, {_t(_start(was.label))}: {_amount(was)}")
         elif was is not None and now is not None:
             parts = []
             if _amount(was) != _amount(now):
                 parts.append(f"{_amount(was)} → {_amount(now)}")
-            amount = {"value", "low", "best", "high", "qualifier", "unit"}
-            rest = [
-                info.alias or name
-                for name, info in Figure.model_fields.items()
-                if name not in amount and getattr(was, name) != getattr(now, name)
-            ]
+            rest = _other_fields(Figure, was, now, {"value", "low", "best", "high", "qualifier", "unit"})
             if rest:
                 parts.append(f"{', '.join(rest)} changed")
-            details.append(f"figure changed: {_t(ident)}, {'; '.join(parts) or 'amount changed'}")
+            details.append(f"figure changed: {_t(now.id)}, {'; '.join(parts) or 'amount changed'}")
     return details
 
 

@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from builder import pipeline
+from builder.problems import DataError
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, build_site
+
+
+def sample_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the sample data to change, and an empty docs folder to build into."""
+    data = tmp_path / "briefings"
+    shutil.copytree(SAMPLE, data)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    return data, docs
+
+
+def generated(docs: Path, pattern: str = "*") -> dict[str, bytes]:
+    """Every generated file, by path inside the generated folder."""
+    folder = docs / "generated"
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob(pattern) if p.is_file()}
 
 
 def page_text(site: Path, path: str) -> str:
@@ -68,39 +85,25 @@ def test_two_builds_of_the_same_input_are_byte_identical(tmp_path: Path) -> None
     docs = tmp_path / "docs"
     docs.mkdir()
     pipeline.build(SAMPLE, docs)
-    first = {p.relative_to(docs / "generated").as_posix(): p.read_bytes() for p in (docs / "generated").rglob("*.md")}
+    first = generated(docs, "*.md")
     (docs / "generated").unlink()
     pipeline.build(SAMPLE, docs)
-    second = {p.relative_to(docs / "generated").as_posix(): p.read_bytes() for p in (docs / "generated").rglob("*.md")}
+    second = generated(docs, "*.md")
     assert first == second and len(first) >= 6
 
 
 def test_a_data_error_writes_nothing(tmp_path: Path) -> None:
-    import shutil
-
-    import pytest
-
-    from builder.problems import DataError
-
-    data = tmp_path / "briefings"
-    shutil.copytree(SAMPLE, data)
-    docs = tmp_path / "docs"
-    docs.mkdir()
+    data, docs = sample_copy(tmp_path)
     pipeline.build(data, docs)
-    before = {p: p.read_bytes() for p in (docs / "generated").rglob("*") if p.is_file()}
+    before = generated(docs)
     (data / "quotes" / "zz-last.yaml").write_text("speaker: nobody\ntext: x\n")
     with pytest.raises(DataError):
         pipeline.build(data, docs)
-    assert {p: p.read_bytes() for p in (docs / "generated").rglob("*") if p.is_file()} == before
+    assert generated(docs) == before
 
 
 def test_briefings_link_to_the_yaml_behind_them_when_the_repository_is_named(tmp_path: Path) -> None:
-    import shutil
-
-    from .conftest import build_site
-
-    data = tmp_path / "briefings"
-    shutil.copytree(SAMPLE, data)
+    data, _ = sample_copy(tmp_path)
     site_file = data / "site.yaml"
     site_file.write_text(site_file.read_text() + "repository: https://github.com/example/desk\n")
     site = build_site(data, tmp_path / "out")
@@ -110,12 +113,7 @@ def test_briefings_link_to_the_yaml_behind_them_when_the_repository_is_named(tmp
 
 
 def test_deleting_a_record_removes_its_pages(tmp_path: Path) -> None:
-    import shutil
-
-    data = tmp_path / "briefings"
-    shutil.copytree(SAMPLE, data)
-    docs = tmp_path / "docs"
-    docs.mkdir()
+    data, docs = sample_copy(tmp_path)
     pipeline.build(data, docs)
     assert (docs / "generated" / "places" / "qatar.md").is_file()
     assert (docs / "generated" / "briefings" / "2021-08-13.md").is_file()
@@ -147,12 +145,7 @@ def test_thousands_of_files_check_in_bounded_memory(tmp_path: Path) -> None:
 
 
 def test_a_rebuild_with_nothing_changed_does_no_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import shutil
-
-    data = tmp_path / "briefings"
-    shutil.copytree(SAMPLE, data)
-    docs = tmp_path / "docs"
-    docs.mkdir()
+    data, docs = sample_copy(tmp_path)
     pages, changed = pipeline.build(data, docs)
     assert changed and pages > 6
 
