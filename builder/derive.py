@@ -5,7 +5,8 @@ Pure functions over the validated repository; rendering only formats what these 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,27 +46,55 @@ def published(repository: Repository) -> list[tuple[str, Briefing]]:
 def editions(repository: Repository) -> list[Edition]:
     """Every published briefing with its period and the events in it, oldest first."""
     ordered = published(repository)
+    chosen = _periods(repository, ordered)
     result = []
     for index, (briefing_id, briefing) in enumerate(ordered):
         previous = ordered[index - 1] if index else None
         following = ordered[index + 1] if index + 1 < len(ordered) else None
-        since = briefing.since or (previous[1].as_of if previous else None)
-        chosen = tuple(
-            event_id
-            for event_id, event in repository.events.items()
-            if _in_scope(event, briefing) and _in_period(event, briefing, previous[1] if previous else None)
-        )
         result.append(
             Edition(
                 id=briefing_id,
                 briefing=briefing,
                 previous=previous[0] if previous else None,
                 next=following[0] if following else None,
-                since=since,
-                events=tuple(sorted(chosen, key=lambda e: event_order(repository.events[e], e), reverse=True)),
+                since=briefing.since or (previous[1].as_of if previous else None),
+                events=tuple(sorted(chosen[index], key=lambda e: event_order(repository.events[e], e), reverse=True)),
             )
         )
     return result
+
+
+def _periods(repository: Repository, ordered: list[tuple[str, Briefing]]) -> list[set[str]]:
+    """The events in each edition's period, without testing every event against every edition.
+
+    Consecutive editions without `since` split time between them, so a moment can only fall in the
+    editions from the first one dated on or after its start to the one after the last one dated on
+    or before its end: two bisections find them. An edition with its own `since` is tested against
+    the moments that end on or after that date. `_within` has the last word in both cases.
+    """
+    as_of = [briefing.as_of for _, briefing in ordered]
+    chosen: list[set[str]] = [set() for _ in ordered]
+    moments = [
+        (end, start, at, event_id)
+        for event_id, event in repository.events.items()
+        for start, end, at in _moments(event)
+    ]
+    moments.sort(key=lambda moment: moment[0])
+    ends = [moment[0] for moment in moments]
+    for end, start, at, event_id in moments:
+        first, last = bisect_left(as_of, start), min(bisect_right(as_of, end), len(ordered) - 1)
+        for index in range(first, last + 1):
+            briefing = ordered[index][1]
+            if briefing.since is None and _within(start, end, at, briefing, ordered[index - 1][1] if index else None):
+                chosen[index].add(event_id)
+    for index, (_, briefing) in enumerate(ordered):
+        if briefing.since is not None:
+            for end, start, at, event_id in moments[bisect_left(ends, briefing.since) :]:
+                if _within(start, end, at, briefing, None):
+                    chosen[index].add(event_id)
+    for index, (_, briefing) in enumerate(ordered):
+        chosen[index] = {e for e in chosen[index] if _in_scope(repository.events[e], briefing)}
+    return chosen
 
 
 def event_order(event: Event, event_id: str) -> tuple[date, int, date, str]:
@@ -79,12 +108,12 @@ def _in_scope(event: Event, briefing: Briefing) -> bool:
     return not briefing.tags or bool(set(briefing.tags) & set(event.tags))
 
 
-def _in_period(event: Event, briefing: Briefing, previous: Briefing | None) -> bool:
-    """An event belongs to a briefing's period when it happened, or its status moved, within it."""
+def _moments(event: Event) -> list[tuple[date, date, int | None]]:
+    """When an event happened, and when each of its statuses moved: what places it in a period."""
     moments = [(event.date.start, event.date.end, minutes(event.time))]
     steps = [*event.status, *(step for change in event.control for step in change.status)]
     moments += [(step.date.start, step.date.end, None) for step in steps if step.date]
-    return any(_within(start, end, at, briefing, previous) for start, end, at in moments)
+    return moments
 
 
 def _within(start: date, end: date, at: int | None, briefing: Briefing, previous: Briefing | None) -> bool:
@@ -137,18 +166,58 @@ def _known_on(steps: list[StatusStep], fallback: date, day: date) -> bool:
     return (first.date.start if first.date else fallback) <= day
 
 
+class Control:
+    """Who holds which place on any date, from the control changes, indexed once per repository."""
+
+    def __init__(self, repository: Repository) -> None:
+        self.repository = repository
+        self.by_place: dict[str, list[tuple[str, ControlChange]]] = {}
+        # (date, place) for every date on which a place's holding can change: when its event
+        # began, and when each status of the change took effect.
+        self.turns: list[tuple[date, str]] = []
+        for event_id, change in control_changes(repository):
+            self.by_place.setdefault(change.place, []).append((event_id, change))
+            start = repository.events[event_id].date.start
+            self.turns += [(step.date.start if step.date else start, change.place) for step in change.status]
+            self.turns.append((start, change.place))
+        self.turns.sort()
+
+    def holding(self, place: str, day: date) -> Holding | None:
+        """The latest change at `place` known by `day` that was not denied or retracted then."""
+        found = None
+        for event_id, change in self.by_place.get(place, ()):
+            start = self.repository.events[event_id].date.start
+            if start > day or not _known_on(change.status, start, day):
+                continue
+            step = status_on(change.status, day, start)
+            if step.status not in ("denied", "retracted"):
+                found = Holding(place, change.to, step, event_id, change)
+        return found
+
+    def on(self, day: date, places: Iterable[str] | None = None) -> dict[str, Holding]:
+        """Holdings as of `day` of `places` (every place with a control record when None), by place id."""
+        chosen = sorted(self.by_place if places is None else set(places))
+        holdings = {place: self.holding(place, day) for place in chosen}
+        return {place: holding for place, holding in holdings.items() if holding is not None}
+
+    def moved(self, before: date, now: date) -> list[tuple[str, Holding | None, Holding]]:
+        """Places held on `now` whose holder or status differs from `before`: (place, then, now)."""
+        first, last = bisect_right(self.turns, (before, "\uffff")), bisect_right(self.turns, (now, "\uffff"))
+        moved = []
+        for place in sorted({place for _, place in self.turns[first:last]}):
+            then, today = self.holding(place, before), self.holding(place, now)
+            if today and (then is None or (then.holder, then.status) != (today.holder, today.status)):
+                moved.append((place, then, today))
+        return moved
+
+    def history(self, place: str) -> list[tuple[str, ControlChange]]:
+        """Every control change at `place`, oldest first."""
+        return list(self.by_place.get(place, ()))
+
+
 def control_on(repository: Repository, day: date) -> dict[str, Holding]:
     """Control of each place as of `day`: the latest change known by then that was not denied or retracted."""
-    holdings: dict[str, Holding] = {}
-    for event_id, change in control_changes(repository):
-        event = repository.events[event_id]
-        if event.date.start > day or not _known_on(change.status, event.date.start, day):
-            continue
-        step = status_on(change.status, day, event.date.start)
-        if step.status in ("denied", "retracted"):
-            continue
-        holdings[change.place] = Holding(change.place, change.to, step, event_id, change)
-    return dict(sorted(holdings.items()))
+    return Control(repository).on(day)
 
 
 def known_on(repository: Repository, event_id: str, day: date) -> bool:
@@ -171,18 +240,39 @@ class Changes:
         return any((self.new_events, self.status_changes, self.control_changes, self.revised_figures, self.new_quotes))
 
 
-def changes(
-    repository: Repository,
-    edition: Edition,
-    previous: Edition | None,
-    control: Callable[[date], dict[str, Holding]] | None = None,
-) -> Changes:
+class Index:
+    """What `changes` looks up for every edition, computed once: control, figure revisions, quotes by date."""
+
+    def __init__(self, repository: Repository) -> None:
+        self.repository = repository
+        self.control = Control(repository)
+        self.revisions = sorted(
+            ((figure.as_of or repository.events[event_id].date).start, figure_id)
+            for figure_id, (event_id, figure) in repository.figures.items()
+            if figure.revises
+        )
+        self.dated_quotes = sorted((q.date.start, quote_id) for quote_id, q in repository.quotes.items() if q.date)
+        self.quotes_on_events: dict[str, list[str]] = {}
+        for quote_id, quote in repository.quotes.items():
+            if not quote.date:
+                for event_id in quote.events:
+                    self.quotes_on_events.setdefault(event_id, []).append(quote_id)
+
+    def between(self, dated: list[tuple[date, str]], before: date, now: date) -> list[str]:
+        """The ids in a sorted (date, id) list dated after `before`, up to and including `now`."""
+        return [
+            item for _, item in dated[bisect_right(dated, (before, "\uffff")) : bisect_right(dated, (now, "\uffff"))]
+        ]
+
+
+def changes(repository: Repository, edition: Edition, previous: Edition | None, index: Index | None = None) -> Changes:
     """New events, status changes, control changes, revised figures and new quotes since `previous`.
 
-    `control` answers control as of a date; pass a memoised `control_on` when calling for many editions.
+    Pass one `Index` when calling for many editions; without one, it is built for this call.
     """
     if previous is None:
         return Changes((), (), (), (), ())
+    index = index or Index(repository)
     before, now = previous.briefing.as_of, edition.briefing.as_of
     new_events = tuple(e for e in edition.events if not known_on(repository, e, before))
     status_changes = []
@@ -194,25 +284,13 @@ def changes(
         new = status_on(event.status, now, event.date.start)
         if old is not new:
             status_changes.append((event_id, old, new))
-    control = control or (lambda day: control_on(repository, day))
-    then, today = control(before), control(now)
-    moved = tuple(
-        (place, then.get(place), holding)
-        for place, holding in today.items()
-        if place not in then or (then[place].holder, then[place].status) != (holding.holder, holding.status)
-    )
-    revised = tuple(
-        figure_id
-        for figure_id, (event_id, figure) in repository.figures.items()
-        if figure.revises and before < (figure.as_of or repository.events[event_id].date).start <= now
-    )
-    quotes = tuple(
-        quote_id
-        for quote_id, quote in repository.quotes.items()
-        if (quote.date and before < quote.date.start <= now)
-        or (not quote.date and quote.events and all(e in new_events for e in quote.events))
-    )
-    return Changes(new_events, tuple(status_changes), moved, revised, quotes)
+    moved = tuple(index.control.moved(before, now))
+    revised = tuple(sorted(index.between(index.revisions, before, now)))
+    fresh = set(new_events)
+    undated = {q for e in new_events for q in index.quotes_on_events.get(e, ())}
+    quotes = [q for q in undated if all(e in fresh for e in repository.quotes[q].events)]
+    quotes += index.between(index.dated_quotes, before, now)
+    return Changes(new_events, tuple(status_changes), moved, revised, tuple(sorted(quotes)))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
@@ -36,15 +37,27 @@ def _entity(char: str) -> str:
     return f"&#{ord(char)};"
 
 
+_ENTITIES = str.maketrans({char: _entity(char) for char in _ANYWHERE})
+
+
 def text(value: object) -> Markup:
     """Inline text for Markdown body, headings, table cells and HTML attribute values."""
-    flat = _WHITESPACE.sub(" ", _CONTROLS.sub("\ufffd", str(value))).strip()
+    return _text(str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _text(value: str) -> Markup:
+    # Names, dates and statuses recur on every page: each distinct text is made inert once.
+    flat = _WHITESPACE.sub(" ", _CONTROLS.sub("\ufffd", value)).strip()
     flat = _OVERRIDES.sub(lambda m: f"[U+{ord(m.group()):04X}]", flat)
-    out = [_entity(c) if c in _ANYWHERE or (i == 0 and c in _LINE_START) else c for i, c in enumerate(flat)]
-    ordered = _ORDERED.match(flat)
+    out = flat.translate(_ENTITIES)
+    if out[:1] in _LINE_START:
+        out = _entity(out[0]) + out[1:]
+    ordered = _ORDERED.match(out)
     if ordered:
-        out[ordered.end() - 1] = _entity(flat[ordered.end() - 1])
-    return Markup("".join(out))
+        # Digits pass unchanged, so the "." that would make an ordered list is at the same place.
+        out = out[: ordered.end() - 1] + _entity(out[ordered.end() - 1]) + out[ordered.end() :]
+    return Markup(out)
 
 
 def paragraphs(value: object) -> Markup:

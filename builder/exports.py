@@ -22,8 +22,9 @@ DATA_DIR = "data"
 FEED = "feed.xml"
 
 
-def _dump(document: Any) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def _dump(document: Any, indent: int | None = None) -> str:
+    # Data files are compact: indenting them would hand the work to json's slow pure-Python path.
+    return json.dumps(document, ensure_ascii=False, indent=indent, sort_keys=True) + "\n"
 
 
 def exports(
@@ -38,7 +39,7 @@ def exports(
             for rid, r in getattr(repository, kind).items()
         }
         files[f"{DATA_DIR}/{kind}.json"] = _dump(records)
-        files[f"{DATA_DIR}/{kind}.schema.json"] = _dump(collection_schema(kind))
+        files[f"{DATA_DIR}/{kind}.schema.json"] = _dump(collection_schema(kind), indent=2)
     files[f"{DATA_DIR}/events.csv"] = events_csv(repository)
     files[f"{DATA_DIR}/timeline.json"] = _dump(timelinejs(repository))
     files[f"{DATA_DIR}/places.geojson"] = _dump(geojson(repository, editions))

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import derive, escape, exports, metadata, pictures
+from .load import paused_gc
 from .model import (
     KINDS,
     NEEDS_CLAIMANT,
@@ -294,38 +295,54 @@ def render(
     repository: Repository, handwritten: dict[str, bytes] | None = None, data_folder: str = "briefings"
 ) -> Pages:
     """Every page of the site as {path under the generated folder: Markdown text or file bytes}."""
+    with paused_gc():
+        return _pages(repository, handwritten, data_folder)
+
+
+def _pages(repository: Repository, handwritten: dict[str, bytes] | None, data_folder: str) -> Pages:
     pages: Pages = dict(handwritten or {})
     editions = derive.editions(repository)
-    palette = _palette(repository)
-    control = cache(lambda day: derive.control_on(repository, day))
-    for index, edition in enumerate(editions):
+    index = derive.Index(repository)
+    palette = _palette(repository, index.control)
+    names = {actor_id: actor.short_name or actor.name for actor_id, actor in repository.actors.items()}
+    for number, edition in enumerate(editions):
         path = f"{BRIEFINGS_DIR}/{edition.id}.md"
         view = View(repository, path)
         edit = edit_link(repository, data_folder, f"briefings/{edition.id}")
-        previous = editions[index - 1] if index else None
+        previous = editions[number - 1] if number else None
+        changes = derive.changes(repository, edition, previous, index)
+        places = _places_in(repository, edition, changes)
+        holdings = index.control.on(edition.briefing.as_of, places)
         pages[path] = _render(
             "briefing.md", path, view, edition=edition, site=repository.site, edit=edit,
-            changes=derive.changes(repository, edition, previous, control), previous=previous,
-            holdings=control(edition.briefing.as_of),
-            pictures=_pictures(repository, edition, palette, control(edition.briefing.as_of)),
+            changes=changes, previous=previous, holdings=holdings,
+            pictures=_pictures(repository, edition, palette, holdings, names, places),
             meta=metadata.front_matter(metadata.briefing(repository, edition)),
         )  # fmt: skip
     latest_day = editions[-1].briefing.as_of if editions else None
-    holdings = control(latest_day) if latest_day else {}
+    newest = _newest_first(repository)
+    at_place: dict[str, list[str]] = defaultdict(list)
+    by_actor: dict[str, list[str]] = defaultdict(list)
+    for event_id in newest:
+        for place_id in repository.events[event_id].places:
+            at_place[place_id].append(event_id)
+        for actor_id in repository.events[event_id].actors:
+            by_actor[actor_id].append(event_id)
+    quoted: dict[str, list[str]] = defaultdict(list)
+    for quote_id in _quotes_newest_first(repository):
+        quoted[repository.quotes[quote_id].speaker].append(quote_id)
     for place_id in repository.places:
         path = f"places/{place_id}.md"
         pages[path] = _render(
             "place.md", path, View(repository, path), place_id=place_id, place=repository.places[place_id],
-            holding=holdings.get(place_id), as_of=latest_day,
-            history=[(e, c) for e, c in derive.control_changes(repository) if c.place == place_id],
-            events=[e for e in _newest_first(repository) if place_id in repository.events[e].places],
+            holding=index.control.holding(place_id, latest_day) if latest_day else None, as_of=latest_day,
+            history=index.control.history(place_id), events=at_place[place_id],
         )  # fmt: skip
     for actor_id in repository.actors:
         path = f"actors/{actor_id}.md"
         pages[path] = _render(
             "actor.md", path, View(repository, path), actor_id=actor_id, actor=repository.actors[actor_id],
-            events=[e for e in _newest_first(repository) if actor_id in repository.events[e].actors],
-            quotes=[q for q in _quotes_newest_first(repository) if repository.quotes[q].speaker == actor_id],
+            events=by_actor[actor_id], quotes=quoted[actor_id],
         )  # fmt: skip
     tagged = _tagged(repository)
     view = View(repository, TAGS_PAGE)
@@ -379,25 +396,43 @@ def _newest_first(repository: Repository) -> list[str]:
     return sorted(repository.events, key=lambda e: derive.event_order(repository.events[e], e), reverse=True)
 
 
-def _palette(repository: Repository) -> dict[str, str]:
+def _palette(repository: Repository, control: derive.Control) -> dict[str, str]:
     """One colour per actor that ever holds a place, the same on every page."""
-    holders = [change.to for _, change in derive.control_changes(repository)]
+    holders = [change.to for changes in control.by_place.values() for _, change in changes]
     return pictures.colours(holders, {actor_id: actor.colour for actor_id, actor in repository.actors.items()})
 
 
+def _places_in(repository: Repository, edition: derive.Edition, changes: derive.Changes) -> set[str]:
+    """The places a briefing reports on: those of its events, of their control changes, of its scope."""
+    places = set(edition.briefing.places) | {place for place, _, _ in changes.control_changes}
+    for event_id in edition.events:
+        event = repository.events[event_id]
+        places.update(event.places)
+        places.update(change.place for change in event.control)
+    return places
+
+
 def _pictures(
-    repository: Repository, edition: derive.Edition, palette: dict[str, str], holdings: dict[str, derive.Holding]
+    repository: Repository,
+    edition: derive.Edition,
+    palette: dict[str, str],
+    holdings: dict[str, derive.Holding],
+    names: dict[str, str],
+    places: set[str],
 ) -> dict[str, Markup]:
     day = format_day(edition.briefing.as_of)
-    names = {actor_id: actor.short_name or actor.name for actor_id, actor in repository.actors.items()}
-    used = {holder: colour for holder, colour in palette.items() if any(h.holder == holder for h in holdings.values())}
+    holders = {holding.holder for holding in holdings.values()}
+    used = {holder: colour for holder, colour in palette.items() if holder in holders}
     counts: dict[date, int] = defaultdict(int)
     for event_id in edition.events:
         counts[repository.events[event_id].date.end] += 1
     if edition.since:
         counts.setdefault(max(edition.since, min(counts, default=edition.since)), 0)
+    shown = {place: repository.places[place] for place in sorted(places)}
     return {
-        "map": pictures.control_map(repository.places, holdings, names, used, f"Control of places as of {day}"),
+        "map": pictures.control_map(
+            shown, holdings, names, used, f"Control of the places in this briefing as of {day}"
+        ),
         "chart": pictures.events_chart(dict(counts), f"Events per day in the period covered, up to {day}"),
     }
 

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import model
-from .load import Document, load_file
+from .load import Document, load_file, paused_gc
 from .model import KINDS, NEEDS_CLAIMANT, SINGULAR, Loc, Repository, Strict
 from .problems import TEMPLATES, DataError, Problem, did_you_mean, problem
 
@@ -52,26 +52,33 @@ def find_files(root: Path) -> tuple[list[tuple[str, Path, str]], list[Problem]]:
             suggestion = did_you_mean(entry.name, KINDS)
             problems.append(problem("unknown-folder", where, 1, 1, name=entry.name, suggestion=suggestion, kinds=kinds))
         else:
-
-            def unreadable(error: OSError) -> None:
-                where = f"{shown}/{os.path.relpath(error.filename, root)}"
-                name = os.path.basename(error.filename)
-                problems.append(problem("unreadable", where, 1, 1, name=name, reason=error.strerror or "unknown error"))
-
-            for folder, subfolders, names in os.walk(entry, onerror=unreadable):
-                relative = os.path.relpath(folder, root).replace(os.sep, "/")
-                for name in [*subfolders, *names]:
-                    if not _ignored(name) and Path(folder, name).is_symlink():
-                        problems.append(problem("linked-file", f"{shown}/{relative}/{name}", 1, 1, name=name))
-                subfolders[:] = sorted(name for name in subfolders if not _ignored(name))
-                for name in sorted(names):
-                    if _ignored(name) or Path(folder, name).is_symlink():
-                        continue
-                    if name.endswith(_EXTENSIONS):
-                        found.append((entry.name, Path(folder, name), f"{shown}/{relative}/{name}"))
-                    else:
-                        problems.append(problem("unexpected-file", f"{shown}/{relative}/{name}", 1, 1, name=name))
+            _walk(root, entry, shown, found, problems)
     return found, problems
+
+
+def _walk(root: Path, folder: Path, shown: str, found: list[tuple[str, Path, str]], problems: list[Problem]) -> None:
+    # Directory entries carry their type from the listing itself: no stat call per file.
+    relative = folder.relative_to(root).as_posix()
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((e for e in listing if not _ignored(e.name)), key=lambda e: e.name)
+    except OSError as error:
+        problems.append(
+            problem(
+                "unreadable", f"{shown}/{relative}", 1, 1, name=folder.name, reason=error.strerror or "unknown error"
+            )
+        )
+        return
+    for entry in entries:
+        where = f"{shown}/{relative}/{entry.name}"
+        if entry.is_symlink():
+            problems.append(problem("linked-file", where, 1, 1, name=entry.name))
+        elif entry.is_dir():
+            _walk(root, Path(entry.path), shown, found, problems)
+        elif entry.name.endswith(_EXTENSIONS):
+            found.append((relative.split("/", 1)[0], Path(entry.path), where))
+        else:
+            problems.append(problem("unexpected-file", where, 1, 1, name=entry.name))
 
 
 def _ignored(name: str) -> bool:
@@ -88,6 +95,11 @@ def display_root(root: Path) -> str:
 
 def validate(root: Path) -> Repository:
     """Load and check every record under `root`; raise DataError with every problem found."""
+    with paused_gc():
+        return _validate(root)
+
+
+def _validate(root: Path) -> Repository:
     files, problems = find_files(root)
     loaded: list[Loaded] = []
     # Files that exist but failed to load still count as present: their own problems are reported,
