@@ -20,6 +20,8 @@ from .model import KINDS, SINGULAR, Repository, json_schema
 
 DATA_DIR = "data"
 FEED = "feed.xml"
+# Feed readers want what is new, not the archive; a feed that grew with it would slow every poll.
+FEED_SIZE = 50
 
 
 def _dump(document: Any, indent: int | None = None) -> str:
@@ -127,7 +129,8 @@ def geojson(repository: Repository, editions: list[derive.Edition]) -> dict[str,
 
 
 def atom(repository: Repository, site_url: str | None, editions: list[derive.Edition]) -> str:
-    """An Atom feed of the published briefings, newest first, with absolute links."""
+    """An Atom feed of the FEED_SIZE most recent briefings, newest first, with absolute links."""
+    editions = editions[-FEED_SIZE:]
     base = (site_url or repository.site.url or "").rstrip("/") + "/"
     zone = ZoneInfo(repository.site.time_zone)
     feed = FeedGenerator()

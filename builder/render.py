@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -38,11 +39,15 @@ from .model import reference as model_reference
 Pages = dict[str, str | bytes]
 
 BRIEFINGS_DIR = "briefings"
-TIMELINE_PAGE = "timeline.md"
-SOURCES_PAGE = "sources.md"
-QUOTES_PAGE = "quotes.md"
+# Sections that grow with the archive are split by month, each with an index of its months.
+TIMELINE_DIR = "timeline"
+QUOTES_DIR = "quotes"
+SOURCES_DIR = "sources"
+ARCHIVE_DIR = "archive"
 CORRECTIONS_PAGE = "corrections.md"
 TAGS_PAGE = "tags/index.md"
+PLACES_PAGE = "places/index.md"
+ACTORS_PAGE = "actors/index.md"
 DATA_PAGE = "data/index.md"
 REFERENCE_PAGE = "reference.md"
 ARCHIVE_PAGE = f"{BRIEFINGS_DIR}/index.md"
@@ -163,16 +168,56 @@ class Notes:
         return [(n, sid, self.repository.sources[sid]) for n, sid in enumerate(self.order, 1)]
 
 
+# --- where each record lives ---------------------------------------------------------------------
+
+
+class Homes:
+    """The page that shows each event, quote and source in full: its month in the archive section.
+
+    Every link to a record goes through here, so splitting a section differently moves every link with it.
+    """
+
+    def __init__(self, repository: Repository) -> None:
+        self.repository = repository
+        self.quote_months = {quote_id: _quote_month(repository, quote_id) for quote_id in repository.quotes}
+
+    def event(self, event_id: str) -> str:
+        return f"{TIMELINE_DIR}/{month_key(self.repository.events[event_id].date.end)}.md"
+
+    def quote(self, quote_id: str) -> str:
+        return f"{QUOTES_DIR}/{self.quote_months[quote_id]}.md"
+
+    def source(self, source_id: str) -> str:
+        return f"{SOURCES_DIR}/{month_key(self.repository.sources[source_id].published.end)}.md"
+
+
+def month_key(day: date) -> str:
+    return f"{day:%Y-%m}"
+
+
+UNDATED = "undated"
+
+
+def _quote_month(repository: Repository, quote_id: str) -> str:
+    """A quote's month: its own date's, else that of the latest event it concerns; else 'undated'."""
+    quote = repository.quotes[quote_id]
+    if quote.date:
+        return month_key(quote.date.end)
+    days = [repository.events[e].date.end for e in quote.events if e in repository.events]
+    return month_key(max(days)) if days else UNDATED
+
+
 # --- view helpers -----------------------------------------------------------------------------
 
 
 class View:
     """What the templates read: names, words for statuses, links, all as plain values."""
 
-    def __init__(self, repository: Repository, page: str) -> None:
+    def __init__(self, repository: Repository, page: str, homes: Homes | None = None) -> None:
         self.repository = repository
         self.page = page
         self.notes = Notes(repository)
+        self.homes = homes or Homes(repository)
 
     def link(self, target: str, anchor: str = "") -> Markup:
         """A relative link from this page to `target` (a page path), with an optional anchor."""
@@ -198,6 +243,18 @@ class View:
 
     def actor_link(self, actor_id: str) -> Markup:
         return self.link(f"actors/{actor_id}.md")
+
+    def event_link(self, event_id: str) -> Markup:
+        return self.link(self.homes.event(event_id), f"event-{event_id}")
+
+    def figure_link(self, figure_id: str) -> Markup:
+        return self.link(self.homes.event(self.repository.figures[figure_id][0]), f"figure-{figure_id}")
+
+    def quote_link(self, quote_id: str) -> Markup:
+        return self.link(self.homes.quote(quote_id), f"quote-{quote_id}")
+
+    def source_link(self, source_id: str) -> Markup:
+        return self.link(self.homes.source(source_id), f"source-{source_id}")
 
     def status_words(self, step: StatusStep) -> str:
         if step.by and (step.status in NEEDS_CLAIMANT or step.status in ("claimed", "reported", "confirmed")):
@@ -303,24 +360,47 @@ def _pages(repository: Repository, handwritten: dict[str, bytes] | None, data_fo
     pages: Pages = dict(handwritten or {})
     editions = derive.editions(repository)
     index = derive.Index(repository)
+    homes = Homes(repository)
     palette = _palette(repository, index.control)
     names = {actor_id: actor.short_name or actor.name for actor_id, actor in repository.actors.items()}
+
+    def page(path: str, template: str, **context: Any) -> None:
+        pages[path] = _render(template, path, View(repository, path, homes), **context)
+
     for number, edition in enumerate(editions):
-        path = f"{BRIEFINGS_DIR}/{edition.id}.md"
-        view = View(repository, path)
-        edit = edit_link(repository, data_folder, f"briefings/{edition.id}")
         previous = editions[number - 1] if number else None
         changes = derive.changes(repository, edition, previous, index)
         places = _places_in(repository, edition, changes)
         holdings = index.control.on(edition.briefing.as_of, places)
-        pages[path] = _render(
-            "briefing.md", path, view, edition=edition, site=repository.site, edit=edit,
+        page(
+            f"{BRIEFINGS_DIR}/{edition.id}.md", "briefing.md", edition=edition, site=repository.site,
+            edit=edit_link(repository, data_folder, f"briefings/{edition.id}"),
             changes=changes, previous=previous, holdings=holdings,
             pictures=_pictures(repository, edition, palette, holdings, names, places),
             meta=metadata.front_matter(metadata.briefing(repository, edition)),
         )  # fmt: skip
     latest_day = editions[-1].briefing.as_of if editions else None
     newest = _newest_first(repository)
+    quotes_newest = _quotes_newest_first(repository)
+    event_year = {event_id: repository.events[event_id].date.end.year for event_id in newest}
+    quote_year = {q: None if m == UNDATED else int(m[:4]) for q, m in homes.quote_months.items()}
+
+    def listings(path: str, template: str, events: list[str], quotes: list[str], **context: Any) -> None:
+        """An entity's page with its latest year's events and quotes, and a page for each earlier year.
+
+        Undated quotes stay on the entity's own page.
+        """
+        years = sorted({event_year[e] for e in events} | {quote_year[q] or 0 for q in quotes} - {0}, reverse=True)
+        folder = path.removesuffix(".md")
+        links = [(year, f"{folder}/{year}.md" if number else path) for number, year in enumerate(years)]
+        latest = years[0] if years else None
+        page(path, template, year=latest, years=links, events=[e for e in events if event_year[e] == latest],
+             quotes=[q for q in quotes if quote_year[q] in (latest, None)], **context)  # fmt: skip
+        for year, year_path in links[1:]:
+            page(year_path, "year.md", year=year, years=links, main=path,
+                 events=[e for e in events if event_year[e] == year],
+                 quotes=[q for q in quotes if quote_year[q] == year], **context)  # fmt: skip
+
     at_place: dict[str, list[str]] = defaultdict(list)
     by_actor: dict[str, list[str]] = defaultdict(list)
     for event_id in newest:
@@ -329,64 +409,105 @@ def _pages(repository: Repository, handwritten: dict[str, bytes] | None, data_fo
         for actor_id in repository.events[event_id].actors:
             by_actor[actor_id].append(event_id)
     quoted: dict[str, list[str]] = defaultdict(list)
-    for quote_id in _quotes_newest_first(repository):
+    for quote_id in quotes_newest:
         quoted[repository.quotes[quote_id].speaker].append(quote_id)
-    for place_id in repository.places:
-        path = f"places/{place_id}.md"
-        pages[path] = _render(
-            "place.md", path, View(repository, path), place_id=place_id, place=repository.places[place_id],
-            holding=index.control.holding(place_id, latest_day) if latest_day else None, as_of=latest_day,
-            history=index.control.history(place_id), events=at_place[place_id],
+    holdings = index.control.on(latest_day) if latest_day else {}
+    for place_id, place in repository.places.items():
+        listings(
+            f"places/{place_id}.md", "place.md", at_place[place_id], [], title=place.name, place_id=place_id,
+            place=place, holding=holdings.get(place_id), as_of=latest_day, history=index.control.history(place_id),
         )  # fmt: skip
-    for actor_id in repository.actors:
-        path = f"actors/{actor_id}.md"
-        pages[path] = _render(
-            "actor.md", path, View(repository, path), actor_id=actor_id, actor=repository.actors[actor_id],
-            events=by_actor[actor_id], quotes=quoted[actor_id],
-        )  # fmt: skip
-    tagged = _tagged(repository)
-    view = View(repository, TAGS_PAGE)
-    pages[TAGS_PAGE] = _render("tags.md", TAGS_PAGE, view, tagged=tagged)
+    for actor_id, actor in repository.actors.items():
+        listings(f"actors/{actor_id}.md", "actor.md", by_actor[actor_id], quoted[actor_id], title=actor.name,
+                 actor_id=actor_id, actor=actor)  # fmt: skip
+    tagged = _tagged(repository, newest, quotes_newest)
+    page(TAGS_PAGE, "tags.md", tagged=tagged)
     for tag, (events, quotes) in tagged.items():
-        path = f"tags/{tag}.md"
-        pages[path] = _render("tag.md", path, View(repository, path), tag=tag, events=events, quotes=quotes)
-    view = View(repository, REFERENCE_PAGE)
-    kinds = [(kind, SINGULAR[kind], model_reference(model)) for kind, model in KINDS.items()]
-    pages[REFERENCE_PAGE] = _render("reference.md", REFERENCE_PAGE, view, kinds=kinds)
-    view = View(repository, DATA_PAGE)
-    pages[DATA_PAGE] = _render("data.md", DATA_PAGE, view, kinds=exports.kinds_described(), singular=SINGULAR,
-                               feed=exports.FEED)  # fmt: skip
-    pages.update(exports.exports(repository, repository.site.url, editions))
-    view = View(repository, CORRECTIONS_PAGE)
-    pages[CORRECTIONS_PAGE] = _render(
-        "corrections.md", CORRECTIONS_PAGE, view, corrections=derive.corrections(repository)
-    )
-    latest = editions[-1] if editions else None
-    view = View(repository, "index.md")
-    pages["index.md"] = _render(
-        "home.md", "index.md", view, latest=latest, recent=list(reversed(editions))[1 : HOME_RECENT + 1],
-        site=repository.site, archive=ARCHIVE_PAGE,
+        listings(f"tags/{tag}.md", "tag.md", events, quotes, title=f"Tag: {tag}", tag=tag)
+    page(
+        PLACES_PAGE, "places.md", as_of=latest_day, holdings=holdings,
+        map=pictures.control_map(repository.places, holdings, names, _used(palette, holdings),
+                                 f"Control of places as of {format_day(latest_day)}") if latest_day else "",
     )  # fmt: skip
-    view = View(repository, ARCHIVE_PAGE)
-    pages[ARCHIVE_PAGE] = _render("archive.md", ARCHIVE_PAGE, view, editions=list(reversed(editions)))
-    view = View(repository, TIMELINE_PAGE)
-    pages[TIMELINE_PAGE] = _render(
-        "timeline.md", TIMELINE_PAGE, view, days=_by_day(repository, _newest_first(repository))
-    )
-    view = View(repository, QUOTES_PAGE)
-    pages[QUOTES_PAGE] = _render("quotes.md", QUOTES_PAGE, view, quote_ids=_quotes_newest_first(repository))
-    view = View(repository, SOURCES_PAGE)
-    pages[SOURCES_PAGE] = _render("sources.md", SOURCES_PAGE, view, cited_by=_cited_by(repository))
+    page(ACTORS_PAGE, "actors.md")
+    kinds = [(kind, SINGULAR[kind], model_reference(model)) for kind, model in KINDS.items()]
+    page(REFERENCE_PAGE, "reference.md", kinds=kinds)
+    page(DATA_PAGE, "data.md", kinds=exports.kinds_described(), singular=SINGULAR, feed=exports.FEED,
+         feed_size=exports.FEED_SIZE)  # fmt: skip
+    pages.update(exports.exports(repository, repository.site.url, editions))
+    corrections = derive.corrections(repository)
+    by_year: dict[int, list[derive.Correction]] = defaultdict(list)
+    for correction in corrections:
+        by_year[correction.day.year].append(correction)
+    years = sorted(by_year, reverse=True)
+    links = [(year, f"corrections/{year}.md" if number else CORRECTIONS_PAGE) for number, year in enumerate(years)]
+    for number, year in enumerate(years or [None]):
+        path = f"corrections/{year}.md" if number else CORRECTIONS_PAGE
+        page(path, "corrections.md", corrections=by_year.get(year, []) if year else [], year=year, years=links)
+    recent = list(reversed(editions))
+    page("index.md", "home.md", latest=recent[0] if recent else None, recent=recent[1 : HOME_RECENT + 1],
+         site=repository.site, archive=ARCHIVE_PAGE)  # fmt: skip
+
+    def monthly(folder: str, index_page: str, title: str, template: str, groups: dict[str, list[Any]],
+                noun: tuple[str, str], intro: str, **context: Any) -> None:  # fmt: skip
+        """A section split by month: an index of the months, newest first, and a page for each."""
+        keys = sorted(groups, key=lambda key: (key != UNDATED, key), reverse=True)
+        for number, key in enumerate(keys):
+            newer = keys[number - 1] if number else None
+            older = keys[number + 1] if number + 1 < len(keys) else None
+            label = _month_label(key)
+            page(f"{folder}/{key}.md", template, title=f"{title}: {label}", label=label, items=groups[key],
+                 newer=newer and (f"{folder}/{newer}.md", _month_label(newer)), index_page=index_page,
+                 older=older and (f"{folder}/{older}.md", _month_label(older)), **context)  # fmt: skip
+        years: dict[str, list[tuple[str, str, int]]] = {}
+        for key in keys:
+            years.setdefault("Undated" if key == UNDATED else key[:4], []).append(
+                (f"{folder}/{key}.md", _month_label(key), len(groups[key]))
+            )
+        page(index_page, "months.md", title=title, intro=intro, years=years, noun=noun)
+
+    monthly(ARCHIVE_DIR, ARCHIVE_PAGE, "All briefings", "archive.md",
+            _grouped(recent, lambda edition: month_key(edition.briefing.as_of)), ("briefing", "briefings"),
+            "Every published briefing, by the month of its as-of date, newest first.")  # fmt: skip
+    monthly(TIMELINE_DIR, f"{TIMELINE_DIR}/index.md", "Timeline", "timeline.md",
+            _grouped(newest, lambda event_id: month_key(repository.events[event_id].date.end)), ("event", "events"),
+            "Every recorded event with its current status, by month, newest first.")  # fmt: skip
+    monthly(QUOTES_DIR, f"{QUOTES_DIR}/index.md", "Quotes", "quotes.md",
+            _grouped(quotes_newest, homes.quote_months.__getitem__), ("quote", "quotes"),
+            "Every recorded quote, by month, newest first. Direct and partial quotations are verbatim; "
+            "paraphrases are never shown in quotation marks.")  # fmt: skip
+    sources = sorted(repository.sources, key=lambda s: (repository.sources[s].published.end, s), reverse=True)
+    monthly(SOURCES_DIR, f"{SOURCES_DIR}/index.md", "Sources", "sources.md",
+            _grouped(sources, lambda source_id: month_key(repository.sources[source_id].published.end)),
+            ("source", "sources"), "Every source the records cite, by month of publication, and what cites it.",
+            cited_by=_cited_by(repository))  # fmt: skip
     return pages
 
 
-def _tagged(repository: Repository) -> dict[str, tuple[list[str], list[str]]]:
+def _grouped(items: list[Any], key: Callable[[Any], str]) -> dict[str, list[Any]]:
+    groups: dict[str, list[Any]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return groups
+
+
+def _month_label(key: str) -> str:
+    return "Undated" if key == UNDATED else f"{date(int(key[:4]), int(key[5:]), 1):%B %Y}"
+
+
+def _used(palette: dict[str, str], holdings: dict[str, derive.Holding]) -> dict[str, str]:
+    """The palette entries of the holders on a map, for its legend."""
+    holders = {holding.holder for holding in holdings.values()}
+    return {holder: colour for holder, colour in palette.items() if holder in holders}
+
+
+def _tagged(repository: Repository, events: list[str], quotes: list[str]) -> dict[str, tuple[list[str], list[str]]]:
     """Tag -> (event ids, quote ids) carrying it, newest first, tags in order."""
     tagged: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
-    for event_id in _newest_first(repository):
+    for event_id in events:
         for tag in repository.events[event_id].tags:
             tagged[tag][0].append(event_id)
-    for quote_id in _quotes_newest_first(repository):
+    for quote_id in quotes:
         for tag in repository.quotes[quote_id].tags:
             tagged[tag][1].append(quote_id)
     return dict(sorted(tagged.items()))
@@ -421,8 +542,7 @@ def _pictures(
     places: set[str],
 ) -> dict[str, Markup]:
     day = format_day(edition.briefing.as_of)
-    holders = {holding.holder for holding in holdings.values()}
-    used = {holder: colour for holder, colour in palette.items() if holder in holders}
+    used = _used(palette, holdings)
     counts: dict[date, int] = defaultdict(int)
     for event_id in edition.events:
         counts[repository.events[event_id].date.end] += 1

@@ -269,9 +269,10 @@ SHOWN = {
         *["quote text", "quote role", "quote medium", "original text", "paraphrase text", "second actor name"],
         *["watch item", "second watch item", *NOTES],
     ],
-    "timeline/": [*EVENTS, *FIGURES, *NOTES],
-    "sources/": [*NOTES, "author", "source note", "event title", "second event title", "quote text"],
-    "briefings/": ["briefing title"],
+    "timeline/2021-08/": [*EVENTS, *FIGURES, *NOTES],
+    "sources/2021-08/": [*NOTES, "author", "source note", "event title", "second event title", "quote text"],
+    "archive/2021-08/": ["briefing title"],
+    "places/": ["place name", "second place name"],
 }
 PAGES = list(SHOWN)
 
@@ -649,13 +650,19 @@ SAMPLE_PAGES = [
     "briefings/2021-08-13/",
     "briefings/2021-08-12/",
     "timeline/",
+    "timeline/2021-08/",
     "sources/",
+    "sources/2021-08/",
     "briefings/",
+    "archive/2021-08/",
+    "places/",
     "places/kandahar-city/",
+    "actors/",
     "actors/mitch-mcconnell/",
     "corrections/",
     "data/",
     "quotes/",
+    "quotes/2021-08/",
     "tags/",
 ]
 
@@ -704,7 +711,7 @@ def test_the_13_august_briefing_reads_right_in_a_browser(browser: Any, sample_or
         assert "Reuters" in note and "In the sources registry" in note, note
         shot(page, artifacts, "sample-briefing-2021-08-13-source-notes")
         page.locator('[id="fn:1"] a', has_text="In the sources registry").click()
-        page.wait_for_url(re.compile(r"/sources/#source-"))
+        page.wait_for_url(re.compile(r"/sources/\d{4}-\d{2}/#source-"))
         anchor = page.evaluate("decodeURIComponent(location.hash.slice(1))")
         assert page.locator(f'[id="{anchor}"]').is_visible()
     assert watch.problems() == {}
@@ -912,7 +919,7 @@ AXE_ALLOWED = {
 @pytest.mark.browser
 @needs_chromium
 @pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed: run `npm ci` (make test does)")
-@pytest.mark.parametrize("path", ["", "briefings/2021-08-13/", "places/kandahar-city/", "timeline/"])
+@pytest.mark.parametrize("path", ["", "briefings/2021-08-13/", "places/kandahar-city/", "places/", "timeline/2021-08/"])
 def test_no_serious_accessibility_violation(browser: Any, sample_origin: str, path: str) -> None:
     with open_page(browser, sample_origin) as (page, watch):
         visit(page, watch, f"{sample_origin}/{path}")

@@ -12,8 +12,9 @@ import feedparser
 import jsonschema
 import pytest
 
+from bench.synthetic import generate
 from builder import escape
-from builder.exports import exports
+from builder.exports import FEED_SIZE, exports
 from builder.model import KINDS
 from builder.validate import validate
 
@@ -34,6 +35,13 @@ def test_the_feed_lists_both_briefings_with_absolute_links(files: dict[str, str]
     ]
     assert feed.entries[0].title == "Afghanistan: situation briefing, 13 August 2021"
     assert feed.feed.title == "Afghanistan situation briefings"
+
+
+def test_the_feed_carries_only_the_most_recent_briefings(tmp_path: Path) -> None:
+    repository = validate(generate(tmp_path / "briefings", 200, briefings=FEED_SIZE + 20))
+    feed = feedparser.parse(exports(repository, "https://example.org/")["feed.xml"])
+    newest = sorted((b.as_of for b in repository.briefings.values()), reverse=True)[:FEED_SIZE]
+    assert [entry.link for entry in feed.entries] == [f"https://example.org/briefings/{day}/" for day in newest]
 
 
 def test_every_page_advertises_the_feed(sample_site: Path) -> None:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import posixpath
+import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from bench.synthetic import generate
 from builder.model import Figure, FuzzyDate
 from builder.render import format_date, format_figure, format_number, render
 from builder.validate import validate
@@ -122,3 +126,84 @@ def test_the_schema_reference_lists_every_field_of_every_kind(pages: dict[str, s
             key = str(info.alias or name).replace("_", "&#95;")
             assert f"| **{key}** |" in text, (model.__name__, key)
     assert "| **status** | one of confirmed, reported, claimed, unverified, disputed, denied, retracted or" in text
+
+
+@pytest.fixture(scope="module")
+def archives(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str | bytes], dict[str, str | bytes]]:
+    """The pages of a synthetic archive of one month, and of one four times its size over four times as long."""
+    folder = tmp_path_factory.mktemp("archives")
+    # 20 events a day, over 31 and 124 days.
+    small = render(validate(generate(folder / "small", 620, briefings=30)))
+    large = render(validate(generate(folder / "large", 2_480, briefings=123)))
+    return small, large
+
+
+# Registries list each place, actor or tag once: they grow with the number of entities, not of events.
+REGISTRIES = {"places/index.md", "actors/index.md", "tags/index.md"}
+
+
+def test_no_page_grows_with_the_archive(archives: tuple[dict[str, str | bytes], dict[str, str | bytes]]) -> None:
+    def largest(pages: dict[str, str | bytes]) -> tuple[int, str]:
+        return max((len(text), path) for path, text in pages.items() if path.endswith(".md") and path not in REGISTRIES)
+
+    (small_size, small_page), (large_size, large_page) = largest(archives[0]), largest(archives[1])
+    assert len(archives[1]) > 2.5 * len(archives[0]), "the larger archive has more pages, not longer ones"
+    assert large_size < 1.3 * small_size, f"{large_page} ({large_size} bytes) vs {small_page} ({small_size} bytes)"
+
+
+def test_sections_are_split_by_month_with_an_index_and_neighbours(
+    archives: tuple[dict[str, str | bytes], dict[str, str | bytes]],
+) -> None:
+    pages = archives[1]
+    months = sorted(path for path in pages if path.startswith("timeline/20"))
+    assert len(months) >= 4
+    index = str(pages["timeline/index.md"])
+    for month in months:
+        assert f"]({month.removeprefix('timeline/')})" in index
+    middle = str(pages[months[1]])
+    assert f"[← {_label(months[2])}]({months[2].removeprefix('timeline/')})" in middle
+    assert f"[{_label(months[0])} →]({months[0].removeprefix('timeline/')})" in middle
+    for section in ("sources", "archive"):
+        assert any(path.startswith(f"{section}/20") for path in pages), section
+
+
+def _label(path: str) -> str:
+    return format_date(FuzzyDate.parse(path.split("/")[-1].removesuffix(".md")))
+
+
+def test_every_link_to_an_event_quote_or_source_reaches_its_anchor(
+    archives: tuple[dict[str, str | bytes], dict[str, str | bytes]],
+) -> None:
+    pages = archives[1]
+    anchors = {path: set(re.findall(r"\{ #([a-z0-9-]+)", str(text))) for path, text in pages.items()}
+    checked = 0
+    for path, text in pages.items():
+        if not path.endswith(".md"):
+            continue
+        for target, anchor in re.findall(r"\]\(([^)#\s]+\.md)#((?:event|quote|source|figure)-[a-z0-9-]+)\)", str(text)):
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+            assert anchor in anchors.get(resolved, set()), f"{path} links to {resolved}#{anchor}, which is not there"
+            checked += 1
+    assert checked > 10_000
+
+
+def test_an_entity_page_lists_its_latest_year_and_links_the_earlier_ones(repo: Callable[..., Path]) -> None:
+    earlier = {
+        f"events/fighting-{year}.yaml": f"""
+            title: Fighting near Kandahar in {year}
+            date: {year}-06-01
+            places: [kandahar]
+            sources: [report]
+        """
+        for year in (2019, 2020)
+    }
+    pages = render(validate(repo(earlier)))
+    main = str(pages["places/kandahar.md"])
+    assert "## Events in 2021" in main and "Taliban take Kandahar" in main and "Fighting" not in main
+    assert "By year: **2021** · [2020](kandahar/2020.md) · [2019](kandahar/2019.md)" in main
+    for year in (2019, 2020):
+        page = str(pages[f"places/kandahar/{year}.md"])
+        assert f"## Events in {year}" in page and f"Fighting near Kandahar in {year}" in page
+        assert "[Back to Kandahar](../kandahar.md)" in page and "Taliban take Kandahar" not in page
+        assert f"](../../timeline/{year}-06.md#event-fighting-{year})" in page
+    assert "places/kandahar/2021.md" not in pages, "the latest year is on the place's own page"

@@ -63,7 +63,7 @@ def test_source_notes_are_numbered_and_linked(sample_site: Path) -> None:
     notes = re.findall(r'<li id="fn:(\d+)">', markup)
     assert notes == [str(n) for n in range(1, len(notes) + 1)] and len(notes) >= 5
     assert set(references) == set(notes)
-    assert 'href="../../sources/#source-reuters-kandahar-2021-08-13"' in markup
+    assert 'href="../../sources/2021-08/#source-reuters-kandahar-2021-08-13"' in markup
 
 
 def test_page_titles_are_text_in_the_header_navigation_and_title_tag(sample_site: Path) -> None:
