@@ -112,11 +112,26 @@ _SYNTAX_HINTS = {
 
 @dataclass
 class Document:
-    """One loaded file: its data as plain dicts, lists and strings, and the node tree for positions."""
+    """One loaded file: its data as plain dicts, lists and strings, and its text for positions.
+
+    The node tree that positions come from is composed again only when a problem needs a position,
+    so a document restored from the parse cache costs no parsing at all.
+    """
 
     path: str
     data: dict[str, Any]
-    root: yaml.MappingNode = field(repr=False)
+    text: str = field(repr=False)
+    _root: yaml.MappingNode | None = field(default=None, repr=False)
+
+    @property
+    def root(self) -> yaml.MappingNode:
+        if self._root is None:
+            loader = _TextLoader(self.text)
+            try:
+                self._root = loader.get_single_node()
+            finally:
+                loader.dispose()
+        return self._root
 
     def position(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         """1-based (line, col) of the value at `loc`, or of its key; the nearest existing ancestor."""
@@ -347,11 +362,11 @@ def load_text(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     data = builder.build(root, 0)
     if builder.problems:
         return None, builder.problems
-    return Document(path, data, root), []
+    return Document(path, data, text, root), []
 
 
-def load_file(file: Path, path: str) -> tuple[Document | None, list[Problem]]:
-    """Read and load one record file; `path` is how problems name it."""
+def read_file(file: Path, path: str) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of one record file, or None and why it cannot be read; `path` is how problems name it."""
     try:
         status = file.lstat()
         if not stat.S_ISREG(status.st_mode):
@@ -364,7 +379,26 @@ def load_file(file: Path, path: str) -> tuple[Document | None, list[Problem]]:
             return None, [problem("file-too-large", path, 1, 1, size=f"over {MAX_FILE_BYTES}", limit=MAX_FILE_BYTES)]
     except OSError as error:
         return None, [problem("unreadable", path, 1, 1, name=file.name, reason=error.strerror or "unknown error")]
+    return raw, []
+
+
+def load_bytes(raw: bytes, path: str) -> tuple[Document | None, list[Problem]]:
+    """Load one record from the bytes of its file."""
     text, problems = _decode(raw, path)
     if text is None:
         return None, problems
     return load_text(text, path)
+
+
+def restore(raw: bytes, path: str, data: dict[str, Any]) -> Document:
+    """The document of bytes that loaded cleanly before, from the data they gave then."""
+    text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8").replace("\r\n", "\n")
+    return Document(path, data, text)
+
+
+def load_file(file: Path, path: str) -> tuple[Document | None, list[Problem]]:
+    """Read and load one record file; `path` is how problems name it."""
+    raw, problems = read_file(file, path)
+    if raw is None:
+        return None, problems
+    return load_bytes(raw, path)

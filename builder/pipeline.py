@@ -7,14 +7,13 @@ import json
 import os
 from pathlib import Path
 
+from . import cache
 from .model import KINDS, Repository, Site, json_schema
 from .render import render
 from .validate import validate
 from .write import write
 
 SCHEMA_DIR = Path("schemas")
-# Outside docs/, so MkDocs never serves or watches it; git-ignored.
-STAMP = ".cache/briefings/last-build.json"
 DOCS = Path("docs")
 GENERATED = "generated"
 
@@ -23,9 +22,9 @@ class BuildError(Exception):
     """A build that cannot go ahead for a reason other than the data (which raises DataError)."""
 
 
-def check(data: Path) -> Repository:
+def check(data: Path, parsed: cache.ParseCache | None = None) -> Repository:
     """Load and validate every record under `data`; raises DataError listing every problem."""
-    return validate(data)
+    return validate(data, parsed)
 
 
 def schemas() -> dict[str, str]:
@@ -55,14 +54,20 @@ def build(data: Path, docs: Path = DOCS) -> tuple[int, bool]:
     Raises DataError before anything is written when the data has problems.
     """
     target = docs / GENERATED
-    stamp_file = docs.parent / STAMP
+    state = cache.folder(docs)
+    stamp_file = state / cache.STAMP
     inputs = input_stamp(data, docs)
-    previous = _read_stamp(stamp_file)
+    previous = cache.read_stamp(stamp_file)
     current = target.resolve() if target.is_symlink() else None
     unchanged = previous and current and current.is_dir()
     if unchanged and previous and current and (previous["inputs"], previous["build"]) == (inputs, current.name):
         return int(str(previous["pages"])), False
-    repository = check(data)
+    parsed = cache.ParseCache.open(state / cache.PARSED)
+    try:
+        repository = check(data, parsed)
+    finally:
+        # Files that loaded cleanly are worth keeping even when others have problems.
+        parsed.save()
     pages_by_hand = handwritten(docs)
     folder = data.as_posix() if not data.is_absolute() else data.name
     pages = render(repository, data_folder=folder)
@@ -70,7 +75,7 @@ def build(data: Path, docs: Path = DOCS) -> tuple[int, bool]:
     if clashes:
         raise BuildError(f"docs/{clashes[0]} is hand-written but the builder generates that page; rename it")
     changed = write({**pages_by_hand, **pages}, target)
-    _write_stamp(stamp_file, {"inputs": inputs, "build": target.resolve().name, "pages": len(pages)})
+    cache.write_stamp(stamp_file, {"inputs": inputs, "build": target.resolve().name, "pages": len(pages)})
     return len(pages), changed
 
 
@@ -91,21 +96,3 @@ def input_stamp(data: Path, docs: Path) -> str:
                 digest.update(f"{name}/{path.relative_to(root).as_posix()}\0".encode())
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
-
-
-def _read_stamp(path: Path) -> dict[str, object] | None:
-    # A stamp that cannot be read, or is not ours, is ignored: the build simply runs.
-    try:
-        stamp = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(stamp, dict) or set(stamp) != {"inputs", "build", "pages"}:
-        return None
-    return {"inputs": stamp["inputs"], "build": stamp["build"], "pages": stamp["pages"]}
-
-
-def _write_stamp(path: Path, stamp: dict[str, object]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}")
-    temporary.write_text(json.dumps(stamp), encoding="utf-8")
-    os.replace(temporary, path)

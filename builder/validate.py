@@ -17,7 +17,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import model
-from .load import Document, load_file, paused_gc
+from .cache import ParseCache
+from .load import Document, load_bytes, load_file, paused_gc, read_file, restore
 from .model import KINDS, NEEDS_CLAIMANT, SINGULAR, Loc, Repository, Strict
 from .problems import TEMPLATES, DataError, Problem, did_you_mean, problem
 
@@ -93,13 +94,30 @@ def display_root(root: Path) -> str:
         return root.resolve().as_posix()
 
 
-def validate(root: Path) -> Repository:
-    """Load and check every record under `root`; raise DataError with every problem found."""
+def validate(root: Path, parsed: ParseCache | None = None) -> Repository:
+    """Load and check every record under `root`; raise DataError with every problem found.
+
+    With a parse cache, files whose bytes loaded cleanly before are not parsed again.
+    """
     with paused_gc():
-        return _validate(root)
+        return _validate(root, parsed or ParseCache())
 
 
-def _validate(root: Path) -> Repository:
+def _load(file: Path, shown: str, parsed: ParseCache) -> tuple[Document | None, list[Problem]]:
+    raw, problems = read_file(file, shown)
+    if raw is None:
+        return None, problems
+    key = parsed.key(raw)
+    data = parsed.get(key)
+    if data is not None:
+        return restore(raw, shown, data), []
+    doc, problems = load_bytes(raw, shown)
+    if doc is not None:
+        parsed.put(key, doc.data)
+    return doc, problems
+
+
+def _validate(root: Path, parsed: ParseCache) -> Repository:
     files, problems = find_files(root)
     loaded: list[Loaded] = []
     # Files that exist but failed to load still count as present: their own problems are reported,
@@ -107,7 +125,7 @@ def _validate(root: Path) -> Repository:
     present: dict[str, set[str]] = {kind: set() for kind in KINDS}
     for kind, file, shown in files:
         present[kind].add(file.stem)
-        doc, found = load_file(file, shown)
+        doc, found = _load(file, shown, parsed)
         problems.extend(found)
         if doc is None:
             continue

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,19 @@ def write_tree(root: Path, files: dict[str, str | bytes | Link | None]) -> Path:
         else:
             path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
     return root
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Builds under test keep their parse cache and stamps in a temporary folder, not the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    previous = os.environ.get("BRIEFINGS_CACHE")
+    os.environ["BRIEFINGS_CACHE"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["BRIEFINGS_CACHE"]
+    else:
+        os.environ["BRIEFINGS_CACHE"] = previous
 
 
 @pytest.fixture
