@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from . import cache
+from .load import paused_gc
 from .model import KINDS, Repository, Site, json_schema
 from .render import render
 from .validate import validate
@@ -53,6 +54,11 @@ def build(data: Path, docs: Path = DOCS) -> tuple[int, bool]:
     goes into the pages has changed since the last build, returns at once and writes nothing.
     Raises DataError before anything is written when the data has problems.
     """
+    with paused_gc():
+        return _build(data, docs)
+
+
+def _build(data: Path, docs: Path) -> tuple[int, bool]:
     target = docs / GENERATED
     state = cache.folder(docs)
     stamp_file = state / cache.STAMP

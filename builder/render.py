@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from . import derive, escape, exports, metadata, pictures
@@ -333,11 +333,14 @@ class View:
         }
 
 
-def _render(template: str, page: str, view: View, **context: Any) -> str:
-    text = _environment().get_template(template).render(view=view, page=page, **context)
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _render(template: Template, page: str, view: View, **context: Any) -> str:
+    text = template.render(view=view, page=page, **context)
     # Trailing spaces would be Markdown line breaks; runs of blank lines are noise in diffs.
-    lines = [line.rstrip() for line in text.splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+    return _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("", text)).strip("\n") + "\n"
 
 
 def edit_link(repository: Repository, data_folder: str, record: str) -> Markup | None:
@@ -364,8 +367,13 @@ def _pages(repository: Repository, handwritten: dict[str, bytes] | None, data_fo
     palette = _palette(repository, index.control)
     names = {actor_id: actor.short_name or actor.name for actor_id, actor in repository.actors.items()}
 
+    # Each template is looked up once per build: a lookup checks the file for changes every time.
+    templates: dict[str, Template] = {}
+
     def page(path: str, template: str, **context: Any) -> None:
-        pages[path] = _render(template, path, View(repository, path, homes), **context)
+        if template not in templates:
+            templates[template] = _environment().get_template(template)
+        pages[path] = _render(templates[template], path, View(repository, path, homes), **context)
 
     for number, edition in enumerate(editions):
         previous = editions[number - 1] if number else None
