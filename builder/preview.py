@@ -53,7 +53,12 @@ def serve(data: Path, docs: Path, addr: str, rebuild: Callable[[], int]) -> int:
         observer.schedule(handler, str(folder), recursive=True)
     observer.start()
     try:
-        command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", addr, "--watch", str(store)]
+        # A rebuild rewrites only the pages whose text changed and links the rest, old times and all,
+        # so MkDocs' --dirty rebuilds just those. Its search index then covers only them: fine for a
+        # preview, which is why published builds never use it. MkDocs warns about dirty builds, so strict
+        # mode (which `make site` keeps) would refuse to serve.
+        command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "--dev-addr", addr]
+        command += ["--watch", str(store)]
         return subprocess.call(command)
     except KeyboardInterrupt:
         return 0
