@@ -1,19 +1,44 @@
-"""`make bench`: stage times on synthetic repositories, and the targets as side-by-side ratios.
+"""`make bench`: the builder and MkDocs on two synthetic repositories, and the targets they must meet.
 
-Each ratio compares two measurements taken in the same run, alternating, best of several rounds,
-so the machine's load affects both sides alike.
+`python -m bench` generates 1,000 events with 100 briefings and 10,000 events with 1,000 briefings;
+`python -m bench --small` generates 200 and 2,000 events (20 and 200 briefings) for a quick try. The
+target names stay the same, so read `10k`/`1k` as "the larger"/"the smaller" repository.
+
+Each repository gets its own working folder holding copies of the project's `mkdocs.yml`,
+`overrides/` and hand-written `docs/`, and its own builder cache (`BRIEFINGS_CACHE` points at its
+`.cache/briefings`, so a cold run can delete it). It is measured like this:
+
+- Rounds (ROUNDS of them; each time is the best over the rounds, so the machine's load affects
+  every measurement alike). Each round: the stages separately from scratch (load + validate,
+  render with the hand-written pages, write); then a cold `pipeline.build`, after deleting
+  `docs/generated`, `docs/.generated` and `.cache`; then a no-op `pipeline.build`; then a
+  `pipeline.build` after one event's title changed (a different event each round).
+- No-op rebuild: every file of the generated tree must keep its inode and modification time, and
+  `docs/generated` must still point at the same build.
+- One-event edit: a file counts as rewritten when its inode differs from the previous build's;
+  unchanged files are hard links to it. A rewritten file whose bytes equal the previous build's
+  is a needless rewrite.
+- MkDocs: one `mkdocs build` of the built pages, in a subprocess, because on 10,000 events it takes
+  about a minute; per-page time is that over the Markdown pages in the generated tree.
+- Memory: a cold `python -m builder build` in its own process; its peak resident set comes from
+  `os.wait4` on that one child, so MkDocs's runs do not mix in.
+
+The strict loader is compared with `yaml.CSafeLoader` on the larger repository's event files,
+alternating, best of ROUNDS. Every ratio divides two measurements of the same run.
 """
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -28,6 +53,230 @@ from .synthetic import generate
 
 ROUNDS = 3
 ROOT = Path(__file__).resolve().parent.parent
+SIZES = ((1_000, 100), (10_000, 1_000))
+SMALL_SIZES = ((200, 20), (2_000, 200))
+# Where the builder keeps its parse cache and last-build stamp; see builder/cache.py.
+CACHE_VARIABLE = "BRIEFINGS_CACHE"
+
+
+class BenchError(Exception):
+    """A run the bench depends on failed, so there is nothing to measure."""
+
+
+@dataclass(frozen=True)
+class File:
+    inode: int
+    mtime: int
+    digest: bytes
+
+
+@dataclass
+class Rebuild:
+    """The best time of a rebuild and, over all rounds, the most files it rewrote."""
+
+    seconds: float = float("inf")
+    rewritten: int = 0
+    needless: int = 0
+    moved: bool = False
+
+    def add(self, seconds: float, rewritten: int, needless: int = 0, moved: bool = False) -> None:
+        self.seconds = min(self.seconds, seconds)
+        self.rewritten = max(self.rewritten, rewritten)
+        self.needless = max(self.needless, needless)
+        self.moved |= moved
+
+
+@dataclass
+class Measured:
+    """Everything measured on one repository."""
+
+    label: str
+    validate: float = float("inf")
+    render: float = float("inf")
+    write: float = float("inf")
+    cold: float = float("inf")
+    noop: Rebuild | None = None
+    edit: Rebuild | None = None
+    files: int = 0
+    pages: int = 0
+    mkdocs: float = 0.0
+    process: float = 0.0
+    peak_mib: float = 0.0
+
+    @property
+    def mkdocs_ms_per_page(self) -> float:
+        return self.mkdocs / self.pages * 1000
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    value: float
+    limit: float
+    digits: int = 2
+    below: bool = False
+    """True when the value must stay strictly below the limit rather than at most reach it."""
+    problem: str = ""
+    """Why it fails whatever the value, e.g. files a no-op rebuild wrote."""
+
+    @property
+    def ok(self) -> bool:
+        # Judged as printed, so a script reading the line reaches the same verdict.
+        value = round(self.value, self.digits)
+        within = value < self.limit if self.below else value <= self.limit
+        return within and not self.problem
+
+    def line(self) -> str:
+        limit = f"{self.limit:g}" if self.limit >= 10 else f"{self.limit:.1f}"
+        verdict = "ok" if self.ok else "FAIL" + (f" ({self.problem})" if self.problem else "")
+        return f"target {self.name}: {self.value:.{self.digits}f} (limit {limit}) {verdict}"
+
+
+def build(data: Path, docs: Path) -> None:
+    """The builder's whole run; the one place that knows `pipeline.build`'s signature."""
+    pipeline.build(data, docs)
+
+
+def timed(run: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def workspace(folder: Path, events: int, briefings: int) -> tuple[Path, Path]:
+    """A synthetic data folder and a working folder beside it with copies of the site's files."""
+    work = folder / f"site-{events}"
+    data = generate(folder / f"data-{events}", events, briefings=briefings)
+    work.mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", work / "overrides")
+    shutil.copytree(ROOT / "docs", work / "docs", ignore=shutil.ignore_patterns("generated", ".generated"))
+    return data, work
+
+
+def use_cache_in(work: Path) -> None:
+    """Make the builder, here and in child processes, keep its cache under `work/.cache`.
+
+    Otherwise it would use the user's cache folder, which a cold run could not clear without
+    touching the user's own sites.
+    """
+    os.environ[CACHE_VARIABLE] = str(work / ".cache" / "briefings")
+
+
+def clear(work: Path) -> None:
+    """Remove every trace of earlier builds, so the next one is cold."""
+    generated = work / "docs" / pipeline.GENERATED
+    if generated.is_symlink():
+        generated.unlink()
+    for folder in (generated, work / "docs" / f".{pipeline.GENERATED}", work / ".cache"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def snapshot(docs: Path) -> tuple[Path, dict[str, File]]:
+    """The build `docs/generated` points at, and each of its files' identity and content digest."""
+    build_folder = (docs / pipeline.GENERATED).resolve()
+    files = {}
+    for folder, _, names in os.walk(build_folder):
+        for name in names:
+            path = Path(folder, name)
+            status = path.stat()
+            with path.open("rb") as stream:
+                digest = hashlib.file_digest(stream, "sha256").digest()
+            files[path.relative_to(build_folder).as_posix()] = File(status.st_ino, status.st_mtime_ns, digest)
+    return build_folder, files
+
+
+def rewrites(before: dict[str, File], after: dict[str, File]) -> tuple[int, int]:
+    """Files written anew (not hard links to the previous build), and how many of those hold the same bytes."""
+    rewritten = [path for path, file in after.items() if (file.inode, file.mtime) != _identity(before.get(path))]
+    needless = [path for path in rewritten if path in before and before[path].digest == after[path].digest]
+    return len(rewritten), len(needless)
+
+
+def _identity(file: File | None) -> tuple[int, int] | None:
+    return (file.inode, file.mtime) if file else None
+
+
+def stage_times(data: Path, docs: Path) -> tuple[float, float, float]:
+    """Load + validate, render (with the hand-written pages), write: each timed, from nothing built."""
+    started = time.perf_counter()
+    repository = validate(data)
+    validated = time.perf_counter()
+    pages = {**pipeline.handwritten(docs), **render(repository, data_folder=data.name)}
+    rendered = time.perf_counter()
+    write(pages, docs / pipeline.GENERATED)
+    return validated - started, rendered - validated, time.perf_counter() - rendered
+
+
+def edit_event(data: Path, index: int) -> None:
+    event = data / "events" / f"event-{index}.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("title: ", "title: Revised, ", 1), encoding="utf-8")
+
+
+def builder_rounds(data: Path, work: Path, measured: Measured) -> None:
+    """The stages, a cold build, a no-op rebuild and a one-event edit, alternating for ROUNDS rounds."""
+    docs = work / "docs"
+    noop, edit = Rebuild(), Rebuild()
+    for index in range(ROUNDS):
+        clear(work)
+        validated, rendered, written = stage_times(data, docs)
+        measured.validate = min(measured.validate, validated)
+        measured.render = min(measured.render, rendered)
+        measured.write = min(measured.write, written)
+        clear(work)
+        measured.cold = min(measured.cold, timed(lambda: build(data, docs)))
+
+        folder, before = snapshot(docs)
+        seconds = timed(lambda: build(data, docs))
+        moved_to, after = snapshot(docs)
+        noop.add(seconds, rewrites(before, after)[0], moved=moved_to != folder)
+
+        edit_event(data, index)
+        seconds = timed(lambda: build(data, docs))
+        _, edited = snapshot(docs)
+        edit.add(seconds, *rewrites(after, edited))
+        measured.files = len(edited)
+    measured.noop, measured.edit = noop, edit
+
+
+def run_mkdocs(work: Path) -> float:
+    """Wall time of one `mkdocs build` of the pages in `work/docs/generated`."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(work / "mkdocs.yml")]
+    started = time.perf_counter()
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(command, cwd=work, env=environment, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise BenchError(f"mkdocs build failed in {work}:\n{done.stdout}{done.stderr}")
+    return seconds
+
+
+def builder_process(data: Path, work: Path) -> tuple[float, float]:
+    """Wall time and peak resident memory (MiB) of a cold `python -m builder build` in its own process."""
+    clear(work)
+    command = [sys.executable, "-m", "builder", "build", "--data", str(data)]
+    with tempfile.TemporaryFile() as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=work, stdout=output, stderr=subprocess.STDOUT)
+        # wait4 gives this one child's usage; RUSAGE_CHILDREN would be the maximum over MkDocs's runs too.
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            output.seek(0)
+            raise BenchError(f"builder failed in {work}:\n{output.read().decode(errors='replace')}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def measure(data: Path, work: Path, label: str) -> Measured:
+    """Every measurement of one repository; see the module docstring."""
+    measured = Measured(label)
+    use_cache_in(work)
+    builder_rounds(data, work, measured)
+    measured.pages = sum(1 for _ in (work / "docs" / pipeline.GENERATED).resolve().rglob("*.md"))
+    measured.mkdocs = run_mkdocs(work)
+    measured.process, measured.peak_mib = builder_process(data, work)
+    return measured
 
 
 def best_of(*runs: Callable[[], object]) -> list[float]:
@@ -35,116 +284,123 @@ def best_of(*runs: Callable[[], object]) -> list[float]:
     best = [float("inf")] * len(runs)
     for _ in range(ROUNDS):
         for index, run in enumerate(runs):
-            started = time.perf_counter()
-            run()
-            best[index] = min(best[index], time.perf_counter() - started)
+            best[index] = min(best[index], timed(run))
     return best
 
 
-def stages(events: int, briefings: int) -> list[tuple[str, str]]:
-    """Each stage of a cold build of a synthetic site, the MkDocs build of its pages, and rebuilds."""
-    with tempfile.TemporaryDirectory(prefix="briefings-stages-") as folder:
-        work = Path(folder)
-        data = generate(work / "briefings", events, briefings=briefings)
-        shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
-        shutil.copytree(ROOT / "overrides", work / "overrides")
-        shutil.copytree(ROOT / "docs", work / "docs", ignore=shutil.ignore_patterns("generated", ".generated"))
-        docs = work / "docs"
-        started = time.perf_counter()
-        repository = validate(data)
-        checked = time.perf_counter()
-        pages = {**pipeline.handwritten(docs), **render(repository)}
-        rendered = time.perf_counter()
-        write(pages, docs / pipeline.GENERATED)
-        written = time.perf_counter()
-        command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(work / "mkdocs.yml")]
-        environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        subprocess.run(command, check=True, env=environment, capture_output=True)
-        built = time.perf_counter()
-        pipeline.build(data, docs)  # records what the pages were made from
-        started_again = time.perf_counter()
-        pipeline.build(data, docs)
-        noop = time.perf_counter() - started_again
-        event = next(iter(sorted((data / "events").glob("*.yaml"))))
-        event.write_text(event.read_text().replace("title: ", "title: Revised, ", 1))
-        current = (docs / pipeline.GENERATED).resolve()
-        before = {p.relative_to(current): p.stat().st_ino for p in current.rglob("*") if p.is_file()}
-        started_again = time.perf_counter()
-        pipeline.build(data, docs)
-        edit = time.perf_counter() - started_again
-        after = (docs / pipeline.GENERATED).resolve()
-        rewritten = sum(
-            1 for p in after.rglob("*") if p.is_file() and before.get(p.relative_to(after)) != p.stat().st_ino
-        )
-        label = f"{events:,} events, {len(pages):,} pages"
-        return [
-            ("", ""),
-            (f"cold build, {label}", ""),
-            ("  load + validate", f"{checked - started:.2f} s"),
-            ("  render", f"{rendered - checked:.2f} s"),
-            ("  write", f"{written - rendered:.2f} s"),
-            ("  MkDocs build of those pages", f"{built - written:.2f} s"),
-            ("  no-op rebuild (nothing changed)", f"{noop:.2f} s"),
-            ("  one-event edit rebuild", f"{edit:.2f} s, {rewritten} files rewritten"),
-        ]
+def loaders(data: Path) -> dict[str, float]:
+    """Seconds to read, to parse with CSafeLoader and to load strictly every event file."""
+    files = sorted((data / "events").glob("*.yaml"))
+
+    def read_bytes() -> None:
+        for file in files:
+            file.read_bytes()
+
+    def c_loader() -> None:
+        for file in files:
+            yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+    def strict_loader() -> None:
+        for file in files:
+            doc, problems = load_file(file, file.name)
+            if doc is None or problems:
+                raise BenchError(f"the synthetic {file.name} does not load: {problems}")
+
+    read, c, strict = best_of(read_bytes, c_loader, strict_loader)
+    return {"files": len(files), "read": read, "c": c, "strict": strict}
 
 
-def main() -> int:
-    rows: list[tuple[str, str]] = []
-    targets: list[tuple[str, float, float]] = []
-    with tempfile.TemporaryDirectory(prefix="briefings-bench-") as folder:
-        root = generate(Path(folder) / "briefings", 10_000, briefings=100)
-        files = sorted((root / "events").glob("*.yaml"))
+def table(small: Measured, large: Measured, loading: dict[str, float]) -> list[tuple[str, str, str]]:
+    """Rows of (measurement, smaller repository, larger repository)."""
 
-        def c_loader() -> None:
-            for file in files:
-                yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    def both(name: str, show: Callable[[Measured], str]) -> tuple[str, str, str]:
+        return name, show(small), show(large)
 
-        def strict_loader() -> None:
-            for file in files:
-                doc, problems = load_file(file, file.name)
-                assert doc is not None and not problems, problems
+    def larger(name: str, value: str) -> tuple[str, str, str]:
+        return name, "", value
 
-        def read_bytes() -> None:
-            for file in files:
-                file.read_bytes()
+    def rebuilt(rebuild: Rebuild | None, files: int) -> str:
+        assert rebuild is not None
+        needless = f", {rebuild.needless} needlessly" if rebuild.needless else ""
+        moved = ", new build folder" if rebuild.moved else ""
+        return f"{rebuild.seconds:.2f} s, {rebuild.rewritten:,} of {files:,} files rewritten{needless}{moved}"
 
-        c_time, strict_time, read_time = best_of(c_loader, strict_loader, read_bytes)
-        rows += [
-            ("event files", f"{len(files):,}"),
-            ("read bytes only", f"{read_time:.2f} s"),
-            ("yaml.load, CSafeLoader", f"{c_time:.2f} s"),
-            ("strict loader, positions and all", f"{strict_time:.2f} s"),
-        ]
-        targets.append(("strict-loader/c-loader", strict_time / c_time, 1.0))
+    return [
+        ("stage", small.label, large.label),
+        both("load + validate", lambda m: f"{m.validate:.2f} s"),
+        both("render (with hand-written pages)", lambda m: f"{m.render:.2f} s"),
+        both("write", lambda m: f"{m.write:.2f} s"),
+        both("cold builder run", lambda m: f"{m.cold:.2f} s"),
+        both("cold builder run, own process", lambda m: f"{m.process:.2f} s"),
+        both("builder peak memory, own process", lambda m: f"{m.peak_mib:.0f} MiB"),
+        both("generated files / Markdown pages", lambda m: f"{m.files:,} / {m.pages:,}"),
+        both("MkDocs build (one run)", lambda m: f"{m.mkdocs:.2f} s"),
+        both("MkDocs per page", lambda m: f"{m.mkdocs_ms_per_page:.2f} ms"),
+        both("no-op rebuild", lambda m: rebuilt(m.noop, m.files)),
+        both("one-event edit rebuild", lambda m: rebuilt(m.edit, m.files)),
+        larger("event files loaded", f"{int(loading['files']):,}"),
+        larger("  read bytes only", f"{loading['read']:.2f} s"),
+        larger("  yaml.load, CSafeLoader", f"{loading['c']:.2f} s"),
+        larger("  strict loader, positions and all", f"{loading['strict']:.2f} s"),
+    ]
 
-        started = time.perf_counter()
-        repository = validate(root)
-        check_time = time.perf_counter() - started
-        # Traced separately: tracing allocations slows Python down several times.
-        tracemalloc.start()
-        validate(root)
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-        records = sum(len(getattr(repository, kind)) for kind in ("sources", "places", "actors", "events", "quotes"))
-        rows += [
-            ("records in the repository", f"{records + len(repository.briefings):,}"),
-            ("load + validate everything", f"{check_time:.2f} s"),
-            ("peak traced memory of that", f"{peak:.0f} MiB"),
-        ]
-        targets.append(("check-peak-memory-mib", peak, 500.0))
 
-    rows += stages(1_000, 100)
+def targets(small: Measured, large: Measured, loading: dict[str, float]) -> list[Target]:
+    assert large.noop is not None and large.edit is not None
+    noop_problem = f"wrote {large.noop.rewritten} files" if large.noop.rewritten else ""
+    if large.noop.moved:
+        noop_problem = ", ".join(filter(None, [noop_problem, "pointed docs/generated at a new build"]))
+    edit_problem = f"{large.edit.needless} needless rewrites" if large.edit.needless else ""
+    return [
+        Target("strict-loader/c-loader", loading["strict"] / loading["c"], 1.0),
+        Target("cold-builder/mkdocs", large.cold / large.mkdocs, 0.1),
+        Target("noop-rebuild/cold-builder", large.noop.seconds / large.cold, 0.1, problem=noop_problem),
+        Target("one-event-edit/cold-builder", large.edit.seconds / large.cold, 0.2, problem=edit_problem),
+        Target("mkdocs-per-page-10k/1k", large.mkdocs_ms_per_page / small.mkdocs_ms_per_page, 1.3),
+        Target("builder-peak-memory-mib", large.peak_mib, 500, digits=0, below=True),
+    ]
 
-    width = max(len(name) for name, _ in rows)
-    print("\n".join(f"{name:<{width}}  {value}" for name, value in rows))
+
+def aligned(rows: list[tuple[str, str, str]]) -> str:
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.insert(1, "-+-".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def builder_sources() -> bytes:
+    """A digest of the builder's code, which every build's no-op check also reads."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "builder").rglob("*")):
+        if path.is_file() and path.suffix != ".pyc":
+            digest.update(f"{path.relative_to(ROOT)}\0".encode() + path.read_bytes())
+    return digest.digest()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--small", action="store_true", help="200 and 2,000 events instead of 1,000 and 10,000")
+    args = parser.parse_args(argv)
+    (small_events, small_briefings), (large_events, large_briefings) = SMALL_SIZES if args.small else SIZES
+    sources = builder_sources()
+    try:
+        with tempfile.TemporaryDirectory(prefix="briefings-bench-") as folder:
+            small_data, small_work = workspace(Path(folder), small_events, small_briefings)
+            large_data, large_work = workspace(Path(folder), large_events, large_briefings)
+            loading = loaders(large_data)
+            small = measure(small_data, small_work, f"{small_events:,} events / {small_briefings:,} briefings")
+            large = measure(large_data, large_work, f"{large_events:,} events / {large_briefings:,} briefings")
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 2
+    if builder_sources() != sources:
+        # A changed builder makes the next build a full one, so rebuild times would be wrong.
+        print("bench: the builder's code changed during the run; run it again", file=sys.stderr)
+    print(aligned(table(small, large, loading)))
     print()
-    failed = 0
-    for name, value, limit in targets:
-        verdict = "ok" if value <= limit else "FAIL"
-        failed += verdict == "FAIL"
-        print(f"target {name}: {value:.2f} (limit {limit:.1f}) {verdict}")
-    return 1 if failed else 0
+    results = targets(small, large, loading)
+    print("\n".join(target.line() for target in results))
+    return 0 if all(target.ok for target in results) else 1
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from pathlib import Path
 
 STATUSES = ["confirmed", "reported", "unverified"]
 KINDS = ["capture", "armed-clash", "handover", "withdrawal", "statement", "deployment", "warning"]
+TAGS = [f"tag-{n}" for n in range(20)]
 WORDS = [
     "government",
     "forces",
@@ -104,6 +105,11 @@ def generate(root: Path, events: int, *, briefings: int = 10, seed: int = 7) -> 
                 "sources:",
                 f"  - source-{source}",
             ]
+        tags = rng.sample(TAGS, i % 3)
+        if tags and i % 2:
+            lines.append(f"tags: [{', '.join(tags)}]")
+        elif tags:
+            lines += ["tags:", *(f"  - {tag}" for tag in tags)]
         if i % 3 == 0:
             lines += [
                 "status:",
@@ -129,9 +135,11 @@ def generate(root: Path, events: int, *, briefings: int = 10, seed: int = 7) -> 
             lines += ["control:", f"  - place: place-{place}", f"    to: actor-{actor}", "    status: reported"]
         (root / "events" / f"event-{i}.yaml").write_text("\n".join(lines) + "\n")
     for i in range(quotes):
+        tagged = f"tags: [{rng.choice(TAGS)}]\n" if i % 4 == 0 else ""
+        said = start + timedelta(days=i % days)
         (root / "quotes" / f"quote-{i}.yaml").write_text(
-            f"speaker: actor-{rng.randrange(actors)}\nrole: a spokesperson\nkind: direct\n"
-            f"text: {_sentence(rng, 20)}\nmedium: told Reuters\nsources: [source-{rng.randrange(sources)}]\n"
+            f"speaker: actor-{rng.randrange(actors)}\nrole: a spokesperson\nkind: direct\ndate: {said}\n"
+            f"text: {_sentence(rng, 20)}\nmedium: told Reuters\nsources: [source-{rng.randrange(sources)}]\n{tagged}"
         )
     step = max(days // briefings, 1)
     for i in range(briefings):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,8 @@ from . import load
 PARSED = "parsed.json"
 STAMP = "last-build.json"
 _FORMAT = "briefings parse cache 1"
+# A site not built for this long has moved or gone: its folder is removed when another site saves.
+UNUSED_DAYS = 30
 
 
 def folder(docs: Path) -> Path:
@@ -95,6 +99,7 @@ class ParseCache:
         body = json.dumps(self.used, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         header = {"format": _FORMAT, "loader": _loader_version(), "sha256": hashlib.sha256(body).hexdigest()}
         write_atomically(self.path, json.dumps(header).encode() + b"\n" + body)
+        forget_unused(self.path.parent)
 
 
 def read_stamp(path: Path) -> dict[str, object] | None:
@@ -110,6 +115,18 @@ def read_stamp(path: Path) -> dict[str, object] | None:
 
 def write_stamp(path: Path, stamp: dict[str, object]) -> None:
     write_atomically(path, json.dumps(stamp).encode("utf-8"))
+
+
+def forget_unused(site: Path) -> None:
+    """Remove the cache folders of other sites that have not been built for UNUSED_DAYS."""
+    cutoff = time.time() - UNUSED_DAYS * 86_400
+    try:
+        others = [folder for folder in site.parent.iterdir() if folder != site and folder.is_dir()]
+        for folder in others:
+            if folder.stat().st_mtime < cutoff and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
+    except OSError:
+        pass
 
 
 def write_atomically(path: Path, content: bytes) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -122,3 +124,15 @@ def test_problems_keep_their_positions_when_the_file_comes_from_the_cache(site: 
         messages.append([str(p) for p in raised.value.problems])
     assert messages[0] == messages[1]
     assert any("herat-captured.yaml:11:5:" in m and "unknown-reference" in m for m in messages[1]), messages[1]
+
+
+def test_the_caches_of_sites_not_built_for_a_month_are_removed(site: tuple[Path, Path]) -> None:
+    data, docs = site
+    stale, recent = cache.folder(docs).parent / "stale-site", cache.folder(docs).parent / "recent-site"
+    for folder in (stale, recent):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / cache.PARSED).write_text("{}")
+    month_ago = time.time() - (cache.UNUSED_DAYS + 1) * 86_400
+    os.utime(stale, (month_ago, month_ago))
+    pipeline.build(data, docs)
+    assert not stale.exists() and recent.exists() and cache.folder(docs).exists()
