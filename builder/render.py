@@ -198,13 +198,17 @@ def month_key(day: date) -> str:
 UNDATED = "undated"
 
 
-def _quote_month(repository: Repository, quote_id: str) -> str:
-    """A quote's month: its own date's, else that of the latest event it concerns; else 'undated'."""
+def _quote_day(repository: Repository, quote_id: str) -> date | None:
+    """When a quote was said: its own date, else that of the latest event it concerns; None if neither."""
     quote = repository.quotes[quote_id]
     if quote.date:
-        return month_key(quote.date.end)
-    days = [repository.events[e].date.end for e in quote.events if e in repository.events]
-    return month_key(max(days)) if days else UNDATED
+        return quote.date.end
+    return max((repository.events[e].date.end for e in quote.events if e in repository.events), default=None)
+
+
+def _quote_month(repository: Repository, quote_id: str) -> str:
+    day = _quote_day(repository, quote_id)
+    return month_key(day) if day else UNDATED
 
 
 # --- view helpers -----------------------------------------------------------------------------
@@ -399,8 +403,7 @@ def _pages(repository: Repository, handwritten: dict[str, bytes] | None, data_fo
         Undated quotes stay on the entity's own page.
         """
         years = sorted({event_year[e] for e in events} | {quote_year[q] or 0 for q in quotes} - {0}, reverse=True)
-        folder = path.removesuffix(".md")
-        links = [(year, f"{folder}/{year}.md" if number else path) for number, year in enumerate(years)]
+        links = _year_pages(path, years)
         latest = years[0] if years else None
         page(path, template, year=latest, years=links, events=[e for e in events if event_year[e] == latest],
              quotes=[q for q in quotes if quote_year[q] in (latest, None)], **context)  # fmt: skip
@@ -447,11 +450,11 @@ def _pages(repository: Repository, handwritten: dict[str, bytes] | None, data_fo
     by_year: dict[int, list[derive.Correction]] = defaultdict(list)
     for correction in corrections:
         by_year[correction.day.year].append(correction)
-    years = sorted(by_year, reverse=True)
-    links = [(year, f"corrections/{year}.md" if number else CORRECTIONS_PAGE) for number, year in enumerate(years)]
-    for number, year in enumerate(years or [None]):
-        path = f"corrections/{year}.md" if number else CORRECTIONS_PAGE
-        page(path, "corrections.md", corrections=by_year.get(year, []) if year else [], year=year, years=links)
+    links = _year_pages(CORRECTIONS_PAGE, sorted(by_year, reverse=True))
+    for year, path in links:
+        page(path, "corrections.md", corrections=by_year[year], year=year, years=links)
+    if not links:
+        page(CORRECTIONS_PAGE, "corrections.md", corrections=[], year=None, years=[])
     recent = list(reversed(editions))
     page("index.md", "home.md", latest=recent[0] if recent else None, recent=recent[1 : HOME_RECENT + 1],
          site=repository.site, archive=ARCHIVE_PAGE)  # fmt: skip
@@ -490,6 +493,12 @@ def _pages(repository: Repository, handwritten: dict[str, bytes] | None, data_fo
             ("source", "sources"), "Every source the records cite, by month of publication, and what cites it.",
             cited_by=_cited_by(repository))  # fmt: skip
     return pages
+
+
+def _year_pages(path: str, years: list[int]) -> list[tuple[int, str]]:
+    """(year, page) for `years`, newest first: the newest on `path` itself, each earlier one beside it."""
+    folder = path.removesuffix(".md")
+    return [(year, f"{folder}/{year}.md" if number else path) for number, year in enumerate(years)]
 
 
 def _grouped(items: list[Any], key: Callable[[Any], str]) -> dict[str, list[Any]]:
@@ -574,16 +583,8 @@ def _by_day(repository: Repository, event_ids: list[str] | tuple[str, ...]) -> l
 
 
 def _quotes_newest_first(repository: Repository) -> list[str]:
-    """Quote ids, dated ones newest first, then undated ones by the date of the first event they concern."""
-
-    def when(quote_id: str) -> date:
-        quote = repository.quotes[quote_id]
-        if quote.date:
-            return quote.date.end
-        events = [repository.events[e].date.end for e in quote.events if e in repository.events]
-        return max(events, default=date.min)
-
-    return sorted(repository.quotes, key=lambda q: (when(q), q), reverse=True)
+    """Quote ids, newest first by `_quote_day`; those with no day last."""
+    return sorted(repository.quotes, key=lambda q: (_quote_day(repository, q) or date.min, q), reverse=True)
 
 
 def _cited_by(repository: Repository) -> dict[str, list[tuple[str, str, str]]]:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from . import model
 from .cache import ParseCache
-from .load import Document, load_bytes, load_file, paused_gc, read_file, restore
+from .load import Document, load_bytes, paused_gc, read_file, restore
 from .model import KINDS, NEEDS_CLAIMANT, SINGULAR, Loc, Repository, Strict
 from .problems import TEMPLATES, DataError, Problem, did_you_mean, problem
 
@@ -136,7 +136,7 @@ def _validate(root: Path, parsed: ParseCache) -> Repository:
     site = model.Site()
     site_file = root / SITE_FILE
     if site_file.is_file():
-        doc, found = load_file(site_file, f"{display_root(root)}/{SITE_FILE}")
+        doc, found = _load(site_file, f"{display_root(root)}/{SITE_FILE}", parsed)
         problems.extend(found)
         if doc is not None:
             checked, found = _check_schema("site", model.Site, doc)
