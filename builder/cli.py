@@ -11,6 +11,7 @@ from pathlib import Path
 from . import pipeline
 from .model import KINDS, SINGULAR
 from .problems import DataError, format_github, format_json, format_text, job_summary
+from .reuse import Memory
 from .scaffold import ScaffoldError, write_stub
 from .write import WriteError
 
@@ -58,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from .preview import serve
 
-        return serve(args.data, args.docs, args.addr, rebuild=lambda: _build(args.data, args.docs))
+        # The preview builds again on every save: one memory across its builds lets each redo only what changed.
+        memory = Memory()
+        return serve(args.data, args.docs, args.addr, rebuild=lambda: _build(args.data, args.docs, memory))
     if args.command == "new":
         folder = next(k for k in KINDS if SINGULAR[k] == args.kind)
         try:
@@ -86,12 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def _build(data: Path, docs: Path) -> int:
+def _build(data: Path, docs: Path, memory: Memory | None = None) -> int:
     if not data.is_dir() or not docs.is_dir():
         print(f"briefings: need a data folder ({data}) and a docs folder ({docs})", file=sys.stderr)
         return 2
     try:
-        pages, changed = pipeline.build(data, docs)
+        pages, changed = pipeline.build(data, docs, memory)
     except DataError as error:
         print(format_text(error.problems))
         print("nothing was written; the previous pages are unchanged")

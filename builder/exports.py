@@ -14,9 +14,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
+from pydantic import BaseModel
 
 from . import derive, escape
-from .model import KINDS, SINGULAR, Repository, json_schema
+from .model import KINDS, SINGULAR, Event, Repository, json_schema
+from .reuse import Pieces
 
 DATA_DIR = "data"
 FEED = "feed.xml"
@@ -30,23 +32,38 @@ def _dump(document: Any, indent: int | None = None) -> str:
 
 
 def exports(
-    repository: Repository, site_url: str | None, editions: list[derive.Edition] | None = None
+    repository: Repository,
+    site_url: str | None,
+    editions: list[derive.Edition] | None = None,
+    pieces: Pieces | None = None,
 ) -> dict[str, str]:
-    """Every export of the site, by path under the generated folder."""
+    """Every export of the site, by path under the generated folder.
+
+    `pieces` keeps each record's part of the big files between builds (see `reuse`).
+    """
     editions = derive.editions(repository) if editions is None else editions
+    pieces = pieces or Pieces()
     files: dict[str, str] = {}
     for kind in KINDS:
-        records = {
-            rid: r.model_dump(mode="json", by_alias=True, exclude_none=True)
-            for rid, r in getattr(repository, kind).items()
-        }
-        files[f"{DATA_DIR}/{kind}.json"] = _dump(records)
+        files[f"{DATA_DIR}/{kind}.json"] = _records(getattr(repository, kind), pieces)
         files[f"{DATA_DIR}/{kind}.schema.json"] = _dump(collection_schema(kind), indent=2)
-    files[f"{DATA_DIR}/events.csv"] = events_csv(repository)
-    files[f"{DATA_DIR}/timeline.json"] = _dump(timelinejs(repository))
+    files[f"{DATA_DIR}/events.csv"] = events_csv(repository, pieces)
+    files[f"{DATA_DIR}/timeline.json"] = _dump(timelinejs(repository, pieces))
     files[f"{DATA_DIR}/places.geojson"] = _dump(geojson(repository, editions))
     files[FEED] = atom(repository, site_url, editions)
     return files
+
+
+def _records(records: dict[str, Any], pieces: Pieces) -> str:
+    """`_dump` of {id: record as JSON}, put together from each record's own part."""
+    parts = [pieces.of("json", record_id, record, _record_json) for record_id, record in sorted(records.items())]
+    return "{" + ", ".join(parts) + "}\n"
+
+
+def _record_json(record_id: str, record: BaseModel) -> str:
+    """`"id": {record}` exactly as `_dump` writes it inside the object of all records."""
+    document = record.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return _dump({record_id: document})[1:-2]
 
 
 def collection_schema(kind: str) -> dict[str, Any]:
@@ -65,43 +82,51 @@ def collection_schema(kind: str) -> dict[str, Any]:
     }
 
 
-def events_csv(repository: Repository) -> str:
+def events_csv(repository: Repository, pieces: Pieces | None = None) -> str:
     """One row per event: when and how precisely, where, who, its status and claimant, its sources."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "date", "precision", "approximate", "start", "end", "time", "title", "kind", "places",
                      "actors", "status", "claimant", "sources"])  # fmt: skip
-    for event_id, event in repository.events.items():
-        current = event.status[-1]
-        row = [
-            event_id, str(event.date), event.date.precision, str(event.date.approximate).lower(),
-            event.date.start.isoformat(), event.date.end.isoformat(), str(event.time or ""), event.title, event.kind,
-            ";".join(event.places), ";".join(event.actors), current.status, current.by or "", ";".join(event.sources),
-        ]  # fmt: skip
-        writer.writerow([escape.csv_cell(cell) for cell in row])
+    pieces = pieces or Pieces()
+    writer.writerows(pieces.of("csv", event_id, event, _row) for event_id, event in repository.events.items())
     return out.getvalue()
+
+
+def _row(event_id: str, event: Event) -> list[str]:
+    current = event.status[-1]
+    row = [
+        event_id, str(event.date), event.date.precision, str(event.date.approximate).lower(),
+        event.date.start.isoformat(), event.date.end.isoformat(), str(event.time or ""), event.title, event.kind,
+        ";".join(event.places), ";".join(event.actors), current.status, current.by or "", ";".join(event.sources),
+    ]  # fmt: skip
+    return [escape.csv_cell(cell) for cell in row]
 
 
 def _timeline_date(day: Any) -> dict[str, str]:
     return {"year": str(day.year), "month": str(day.month), "day": str(day.day)}
 
 
-def timelinejs(repository: Repository) -> dict[str, Any]:
+def timelinejs(repository: Repository, pieces: Pieces | None = None) -> dict[str, Any]:
     """The TimelineJS3 JSON format: one slide per event. TimelineJS renders these texts as HTML."""
-    slides = []
-    for event_id, event in sorted(repository.events.items(), key=lambda item: derive.event_order(item[1], item[0])):
-        slide: dict[str, Any] = {
-            "unique_id": event_id,
-            "start_date": _timeline_date(event.date.start),
-            "text": {"headline": escape.html(event.title), "text": escape.html(event.summary or "")},
-            "group": event.kind,
-        }
-        if event.date.end != event.date.start:
-            slide["end_date"] = _timeline_date(event.date.end)
-        if event.date.precision != "day":
-            slide["display_date"] = escape.html(str(event.date))
-        slides.append(slide)
+    pieces = pieces or Pieces()
+    ordered = sorted(repository.events.items(), key=lambda item: derive.event_order(item[1], item[0]))
+    slides = [pieces.of("slide", event_id, event, _slide) for event_id, event in ordered]
     return {"title": {"text": {"headline": escape.html(repository.site.title)}}, "events": slides}
+
+
+def _slide(event_id: str, event: Event) -> dict[str, Any]:
+    slide: dict[str, Any] = {
+        "unique_id": event_id,
+        "start_date": _timeline_date(event.date.start),
+        "text": {"headline": escape.html(event.title), "text": escape.html(event.summary or "")},
+        "group": event.kind,
+    }
+    if event.date.end != event.date.start:
+        slide["end_date"] = _timeline_date(event.date.end)
+    if event.date.precision != "day":
+        slide["display_date"] = escape.html(str(event.date))
+    return slide
 
 
 def geojson(repository: Repository, editions: list[derive.Edition]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from . import cache
 from .load import paused_gc
 from .model import KINDS, Repository, Site, json_schema
 from .render import render
+from .reuse import Memory
 from .validate import validate
 from .write import write
 
@@ -23,9 +24,9 @@ class BuildError(Exception):
     """A build that cannot go ahead for a reason other than the data (which raises DataError)."""
 
 
-def check(data: Path, parsed: cache.ParseCache | None = None) -> Repository:
+def check(data: Path, parsed: cache.ParseCache | None = None, memory: Memory | None = None) -> Repository:
     """Load and validate every record under `data`; raises DataError listing every problem."""
-    return validate(data, parsed)
+    return validate(data, parsed, memory)
 
 
 def schemas() -> dict[str, str]:
@@ -47,36 +48,42 @@ def handwritten(docs: Path) -> dict[str, bytes]:
     return found
 
 
-def build(data: Path, docs: Path = DOCS) -> tuple[int, bool]:
+def build(data: Path, docs: Path = DOCS, memory: Memory | None = None) -> tuple[int, bool]:
     """Validate, render and write the site's pages into `docs/generated`.
 
     Returns the number of generated pages and whether anything changed on disk. When nothing that
     goes into the pages has changed since the last build, returns at once and writes nothing.
-    Raises DataError before anything is written when the data has problems.
+    Raises DataError before anything is written when the data has problems. A process that builds
+    again and again (the preview) passes the same `memory` each time, and each build redoes only
+    what changed since the one before.
     """
     with paused_gc():
-        return _build(data, docs)
+        return _build(data, docs, memory)
 
 
-def _build(data: Path, docs: Path) -> tuple[int, bool]:
+def _build(data: Path, docs: Path, memory: Memory | None) -> tuple[int, bool]:
     target = docs / GENERATED
     state = cache.folder(docs)
     stamp_file = state / cache.STAMP
-    inputs = input_stamp(data, docs)
+    made_by = builder_stamp(memory or Memory())
+    inputs = input_stamp(data, docs, made_by, memory or Memory())
     previous = cache.read_stamp(stamp_file)
     current = target.resolve() if target.is_symlink() else None
     unchanged = previous and current and current.is_dir()
     if unchanged and previous and current and (previous["inputs"], previous["build"]) == (inputs, current.name):
         return int(str(previous["pages"])), False
     parsed = cache.ParseCache.open(state / cache.PARSED)
+    if memory and memory.made_by != made_by:
+        memory.pages.clear()
+        memory.made_by = made_by
     try:
-        repository = check(data, parsed)
+        repository = check(data, parsed, memory)
     finally:
         # Files that loaded cleanly are worth keeping even when others have problems.
         parsed.save()
     pages_by_hand = handwritten(docs)
     folder = data.as_posix() if not data.is_absolute() else data.name
-    pages = render(repository, data_folder=folder)
+    pages = render(repository, data_folder=folder, memory=memory)
     clashes = sorted(set(pages) & set(pages_by_hand))
     if clashes:
         raise BuildError(f"docs/{clashes[0]} is hand-written but the builder generates that page; rename it")
@@ -85,20 +92,28 @@ def _build(data: Path, docs: Path) -> tuple[int, bool]:
     return len(pages), changed
 
 
-def input_stamp(data: Path, docs: Path) -> str:
+def builder_stamp(memory: Memory) -> str:
+    """A digest of the builder's code and templates: a different builder makes different pages."""
+    return _digest([(Path(__file__).parent, "builder")], memory)
+
+
+def input_stamp(data: Path, docs: Path, made_by: str, memory: Memory) -> str:
     """A digest of everything the pages are made from: the data, the hand-written pages, the builder."""
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    roots = [(data, "data"), (docs, "docs"), (package, "builder")]
+    return _digest([(data, "data"), (docs, "docs")], memory, made_by)
+
+
+def _digest(roots: list[tuple[Path, str]], memory: Memory, start: str = "") -> str:
+    digest = hashlib.sha256(start.encode())
     for root, name in roots:
         for folder, subfolders, files in os.walk(root):
             subfolders[:] = sorted(
                 d for d in subfolders if not d.startswith(".") and d not in (GENERATED, "__pycache__")
             )
+            # Plain strings, not Path objects: this runs over every file on every build.
+            relative = os.path.relpath(folder, root).replace(os.sep, "/")
             for file in sorted(files):
-                path = Path(folder, file)
-                if file.startswith(".") or path.suffix == ".pyc":
+                if file.startswith(".") or file.endswith(".pyc"):
                     continue
-                digest.update(f"{name}/{path.relative_to(root).as_posix()}\0".encode())
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+                path = os.path.join(folder, file)
+                digest.update(f"{name}/{relative}/{file}\0{memory.digest(path)}\0".encode())
     return digest.hexdigest()

@@ -45,9 +45,16 @@ class _Rebuild(FileSystemEventHandler):
 
 def serve(data: Path, docs: Path, addr: str, rebuild: Callable[[], int]) -> int:
     """Build once, then serve with MkDocs while rebuilding on changes; returns MkDocs' exit code."""
-    rebuild()
+    building = threading.Lock()
+
+    def one_at_a_time() -> int:
+        # A save during a build starts another timer: the second build waits for the first.
+        with building:
+            return rebuild()
+
+    one_at_a_time()
     store = docs / f".{GENERATED}"
-    handler = _Rebuild(rebuild, store.resolve())
+    handler = _Rebuild(one_at_a_time, store.resolve())
     observer = Observer()
     for folder in (data, docs, TEMPLATES):
         observer.schedule(handler, str(folder), recursive=True)

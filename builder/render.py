@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
-from . import derive, escape, exports, metadata, pictures
+from . import derive, escape, exports, metadata, parallel, pictures, reuse
 from .load import paused_gc
 from .model import (
     KINDS,
@@ -179,13 +181,12 @@ class Homes:
 
     def __init__(self, repository: Repository) -> None:
         self.repository = repository
-        self.quote_months = {quote_id: _quote_month(repository, quote_id) for quote_id in repository.quotes}
 
     def event(self, event_id: str) -> str:
         return f"{TIMELINE_DIR}/{month_key(self.repository.events[event_id].date.end)}.md"
 
     def quote(self, quote_id: str) -> str:
-        return f"{QUOTES_DIR}/{self.quote_months[quote_id]}.md"
+        return f"{QUOTES_DIR}/{_quote_month(self.repository, quote_id)}.md"
 
     def source(self, source_id: str) -> str:
         return f"{SOURCES_DIR}/{month_key(self.repository.sources[source_id].published.end)}.md"
@@ -211,17 +212,23 @@ def _quote_month(repository: Repository, quote_id: str) -> str:
     return month_key(day) if day else UNDATED
 
 
+class Shown(SimpleNamespace):
+    """A record as a template shows it. Attributes, not dict keys: Jinja looks names up as attributes first."""
+
+
 # --- view helpers -----------------------------------------------------------------------------
 
 
 class View:
     """What the templates read: names, words for statuses, links, all as plain values."""
 
-    def __init__(self, repository: Repository, page: str, homes: Homes | None = None) -> None:
+    def __init__(self, repository: Repository, page: str) -> None:
         self.repository = repository
         self.page = page
         self.notes = Notes(repository)
-        self.homes = homes or Homes(repository)
+        # Homes read the records they place through this view's repository, so a page that links
+        # to a record depends on what decides where the record lives.
+        self.homes = Homes(repository)
 
     def link(self, target: str, anchor: str = "") -> Markup:
         """A relative link from this page to `target` (a page path), with an optional anchor."""
@@ -265,35 +272,35 @@ class View:
             return f"{step.status} by {self.actor(step.by)}"
         return step.status
 
-    def history(self, steps: list[StatusStep], fallback: date, until: date | None = None) -> list[dict[str, Any]]:
+    def history(self, steps: list[StatusStep], fallback: date, until: date | None = None) -> list[Shown]:
         shown = [s for s in steps if until is None or (s.date.start if s.date else fallback) <= until]
         return [
-            {"words": self.status_words(s), "date": format_date(s.date) if s.date else "", "note": s.note, "step": s}
+            Shown(words=self.status_words(s), date=format_date(s.date) if s.date else "", note=s.note, step=s)
             for s in shown
         ]
 
-    def event(self, event_id: str, on: date | None = None) -> dict[str, Any]:
+    def event(self, event_id: str, on: date | None = None) -> Shown:
         event: Event = self.repository.events[event_id]
         current = derive.status_on(event.status, on, event.date.start) if on else event.status[-1]
         steps = self.history(event.status, event.date.start, on)
-        cited = self.notes.cite(event.sources, *[s.sources for s in event.status if s in [x["step"] for x in steps]])
-        return {
-            "id": event_id,
-            "event": event,
-            "date": format_date(event.date),
-            "time": format_time(event.time),
-            "status": current.status,
-            "status_words": self.status_words(current),
-            "history": steps if len(steps) > 1 else [],
-            "note": current.note,
-            "places": [(self.place(p), self.link(f"places/{p}.md")) for p in event.places],
-            "tags": [(tag, self.link(f"tags/{tag}.md")) for tag in event.tags],
-            "control": [self.control(c, event, on) for c in event.control],
-            "figures": [self.figure(f.id) for f in event.figures],
-            "cite": cited,
-        }
+        cited = self.notes.cite(event.sources, *[s.sources for s in event.status if s in [x.step for x in steps]])
+        return Shown(
+            id=event_id,
+            event=event,
+            date=format_date(event.date),
+            time=format_time(event.time),
+            status=current.status,
+            status_words=self.status_words(current),
+            history=steps if len(steps) > 1 else [],
+            note=current.note,
+            places=[(self.place(p), self.link(f"places/{p}.md")) for p in event.places],
+            tags=[(tag, self.link(f"tags/{tag}.md")) for tag in event.tags],
+            control=[self.control(c, event, on) for c in event.control],
+            figures=[self.figure(f.id) for f in event.figures],
+            cite=cited,
+        )
 
-    def control(self, change: ControlChange, event: Event, on: date | None) -> dict[str, Any]:
+    def control(self, change: ControlChange, event: Event, on: date | None) -> Shown:
         current = derive.status_on(change.status, on, event.date.start) if on else change.status[-1]
         if change.how == "held":
             words = f"{self.place(change.place)}: still held by {self.actor(change.to)}"
@@ -303,48 +310,51 @@ class View:
             )
         else:
             words = f"{self.place(change.place)}: {change.how} by {self.actor(change.to)}"
-        return {
-            "words": words,
-            "status": current.status,
-            "status_words": self.status_words(current),
-            "cite": self.notes.cite(change.sources, current.sources),
-        }
+        return Shown(
+            words=words,
+            status=current.status,
+            status_words=self.status_words(current),
+            cite=self.notes.cite(change.sources, current.sources),
+        )
 
-    def figure(self, figure_id: str) -> dict[str, Any]:
+    def figure(self, figure_id: str) -> Shown:
         event_id, figure = self.repository.figures[figure_id]
         event = self.repository.events[event_id]
-        return {
-            "id": figure_id,
-            "figure": figure,
-            "amount": format_figure(figure),
-            "by": self.actor(figure.by),
-            "as_of": format_date(figure.as_of or event.date),
-            "event_id": event_id,
-            "cite": self.notes.cite(figure.sources or event.sources),
-        }
+        return Shown(
+            id=figure_id,
+            figure=figure,
+            amount=format_figure(figure),
+            by=self.actor(figure.by),
+            as_of=format_date(figure.as_of or event.date),
+            event_id=event_id,
+            cite=self.notes.cite(figure.sources or event.sources),
+        )
 
-    def quote(self, quote_id: str) -> dict[str, Any]:
+    def quote(self, quote_id: str) -> Shown:
         quote: Quote = self.repository.quotes[quote_id]
         original = quote.original
-        return {
-            "id": quote_id,
-            "quote": quote,
-            "speaker": self.actor(quote.speaker),
-            "date": format_date(quote.date) if quote.date else "",
-            "original_dir": "rtl" if original and is_right_to_left(original.language) else "ltr",
-            "tags": [(tag, self.link(f"tags/{tag}.md")) for tag in quote.tags],
-            "cite": self.notes.cite(quote.sources),
-        }
+        return Shown(
+            id=quote_id,
+            quote=quote,
+            speaker=self.actor(quote.speaker),
+            date=format_date(quote.date) if quote.date else "",
+            original_dir="rtl" if original and is_right_to_left(original.language) else "ltr",
+            tags=[(tag, self.link(f"tags/{tag}.md")) for tag in quote.tags],
+            cite=self.notes.cite(quote.sources),
+        )
 
 
-_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
-_BLANK_LINES = re.compile(r"\n{3,}")
+# Spelled with a literal prefix, which the regex engine scans for far faster than "\n{3,}".
+_BLANK_LINES = re.compile(r"\n\n\n+")
 
 
 def _render(template: Template, page: str, view: View, **context: Any) -> str:
-    text = template.render(view=view, page=page, **context)
+    values = {key: value.value(view.repository) if isinstance(value, reuse.Later) else value
+              for key, value in context.items()}  # fmt: skip
+    text = template.render(view=view, page=page, **values)
     # Trailing spaces would be Markdown line breaks; runs of blank lines are noise in diffs.
-    return _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("", text)).strip("\n") + "\n"
+    text = "\n".join([line.rstrip(" \t") for line in text.split("\n")])
+    return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
 
 
 def edit_link(repository: Repository, data_folder: str, record: str) -> Markup | None:
@@ -356,28 +366,87 @@ def edit_link(repository: Repository, data_folder: str, record: str) -> Markup |
 
 
 def render(
-    repository: Repository, handwritten: dict[str, bytes] | None = None, data_folder: str = "briefings"
+    repository: Repository,
+    handwritten: dict[str, bytes] | None = None,
+    data_folder: str = "briefings",
+    memory: reuse.Memory | None = None,
+    workers: int | None = None,
 ) -> Pages:
-    """Every page of the site as {path under the generated folder: Markdown text or file bytes}."""
+    """Every page of the site as {path under the generated folder: Markdown text or file bytes}.
+
+    With the `memory` of earlier builds (see `reuse`), a page whose template, context and reads are
+    all the same is taken from there, and so are the exports' per-record parts; the memory is then
+    updated to this build. Pages are rendered in `workers` processes (by default as many as are
+    safe and useful).
+    """
     with paused_gc():
-        return _pages(repository, handwritten, data_folder)
+        jobs: list[Job] = []
+        pages = _pages(repository, handwritten, data_folder, jobs, memory.pieces if memory else None)
+        pages.update(_run(repository, jobs, memory.pages if memory else None, workers))
+        if memory:
+            memory.pieces.done()
+        return pages
 
 
-def _pages(repository: Repository, handwritten: dict[str, bytes] | None, data_folder: str) -> Pages:
+@dataclass(frozen=True)
+class Job:
+    """A page to render: its path, its template and what the template is given."""
+
+    path: str
+    template: str
+    context: dict[str, Any]
+
+
+def _run(
+    repository: Repository, jobs: list[Job], remembered: dict[str, reuse.Rendered] | None, workers: int | None
+) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    todo = []
+    for job in jobs:
+        kept = remembered.get(job.path) if remembered is not None else None
+        if kept is not None and kept.holds(job.template, job.context, repository):
+            texts[job.path] = kept.text
+        else:
+            todo.append(job)
+    # Each template is looked up once per build (a lookup checks its file), and before any fork.
+    templates = {name: _environment().get_template(name) for name in sorted({job.template for job in todo})}
+    track = remembered is not None
+
+    def work(share: Sequence[Job]) -> list[tuple[str, reuse.Reads]]:
+        done = []
+        for job in share:
+            tracked = reuse.Tracked(repository) if track else None
+            seen = tracked.repository() if tracked else repository
+            text = _render(templates[job.template], job.path, View(seen, job.path), **job.context)
+            done.append((text, tracked.reads if tracked else {}))
+        return done
+
+    for job, (text, reads) in zip(todo, parallel.split_map(work, todo, workers), strict=True):
+        texts[job.path] = text
+        if remembered is not None:
+            remembered[job.path] = reuse.Rendered(job.template, job.context, reuse.found(repository, reads), text)
+    if remembered is not None:
+        for path in set(remembered) - {job.path for job in jobs}:
+            del remembered[path]
+    return texts
+
+
+def _pages(
+    repository: Repository,
+    handwritten: dict[str, bytes] | None,
+    data_folder: str,
+    jobs: list[Job],
+    pieces: reuse.Pieces | None,
+) -> Pages:
+    """The exports and hand-written files, with every page to render added to `jobs`."""
     pages: Pages = dict(handwritten or {})
     editions = derive.editions(repository)
     index = derive.Index(repository)
-    homes = Homes(repository)
     palette = _palette(repository, index.control)
     names = {actor_id: actor.short_name or actor.name for actor_id, actor in repository.actors.items()}
 
-    # Each template is looked up once per build: a lookup checks the file for changes every time.
-    templates: dict[str, Template] = {}
-
     def page(path: str, template: str, **context: Any) -> None:
-        if template not in templates:
-            templates[template] = _environment().get_template(template)
-        pages[path] = _render(templates[template], path, View(repository, path, homes), **context)
+        jobs.append(Job(path, template, context))
 
     for number, edition in enumerate(editions):
         previous = editions[number - 1] if number else None
@@ -388,14 +457,15 @@ def _pages(repository: Repository, handwritten: dict[str, bytes] | None, data_fo
             f"{BRIEFINGS_DIR}/{edition.id}.md", "briefing.md", edition=edition, site=repository.site,
             edit=edit_link(repository, data_folder, f"briefings/{edition.id}"),
             changes=changes, previous=previous, holdings=holdings,
-            pictures=_pictures(repository, edition, palette, holdings, names, places),
-            meta=metadata.front_matter(metadata.briefing(repository, edition)),
+            pictures=reuse.Later(_pictures, edition, palette, holdings, names, places),
+            meta=reuse.Later(_front_matter, edition),
         )  # fmt: skip
     latest_day = editions[-1].briefing.as_of if editions else None
     newest = _newest_first(repository)
     quotes_newest = _quotes_newest_first(repository)
     event_year = {event_id: repository.events[event_id].date.end.year for event_id in newest}
-    quote_year = {q: None if m == UNDATED else int(m[:4]) for q, m in homes.quote_months.items()}
+    quote_months = {quote_id: _quote_month(repository, quote_id) for quote_id in repository.quotes}
+    quote_year = {q: None if m == UNDATED else int(m[:4]) for q, m in quote_months.items()}
 
     def listings(path: str, template: str, events: list[str], quotes: list[str], **context: Any) -> None:
         """An entity's page with its latest year's events and quotes, and a page for each earlier year.
@@ -445,7 +515,7 @@ def _pages(repository: Repository, handwritten: dict[str, bytes] | None, data_fo
     page(REFERENCE_PAGE, "reference.md", kinds=kinds)
     page(DATA_PAGE, "data.md", kinds=exports.kinds_described(), singular=SINGULAR, feed=exports.FEED,
          feed_size=exports.FEED_SIZE)  # fmt: skip
-    pages.update(exports.exports(repository, repository.site.url, editions))
+    pages.update(exports.exports(repository, repository.site.url, editions, pieces))
     corrections = derive.corrections(repository)
     by_year: dict[int, list[derive.Correction]] = defaultdict(list)
     for correction in corrections:
@@ -460,8 +530,13 @@ def _pages(repository: Repository, handwritten: dict[str, bytes] | None, data_fo
          site=repository.site, archive=ARCHIVE_PAGE)  # fmt: skip
 
     def monthly(folder: str, index_page: str, title: str, template: str, groups: dict[str, list[Any]],
-                noun: tuple[str, str], intro: str, **context: Any) -> None:  # fmt: skip
-        """A section split by month: an index of the months, newest first, and a page for each."""
+                noun: tuple[str, str], intro: str,
+                extra: Callable[[list[Any]], dict[str, Any]] = lambda items: {}) -> None:  # fmt: skip
+        """A section split by month: an index of the months, newest first, and a page for each.
+
+        `extra` gives a month's page more context from its items: only what that page shows, so an
+        edit elsewhere leaves the page as it was.
+        """
         keys = sorted(groups, key=lambda key: (key != UNDATED, key), reverse=True)
         for number, key in enumerate(keys):
             newer = keys[number - 1] if number else None
@@ -469,7 +544,7 @@ def _pages(repository: Repository, handwritten: dict[str, bytes] | None, data_fo
             label = _month_label(key)
             page(f"{folder}/{key}.md", template, title=f"{title}: {label}", label=label, items=groups[key],
                  newer=newer and (f"{folder}/{newer}.md", _month_label(newer)), index_page=index_page,
-                 older=older and (f"{folder}/{older}.md", _month_label(older)), **context)  # fmt: skip
+                 older=older and (f"{folder}/{older}.md", _month_label(older)), **extra(groups[key]))  # fmt: skip
         years: dict[str, list[tuple[str, str, int]]] = {}
         for key in keys:
             years.setdefault("Undated" if key == UNDATED else key[:4], []).append(
@@ -484,14 +559,15 @@ def _pages(repository: Repository, handwritten: dict[str, bytes] | None, data_fo
             _grouped(newest, lambda event_id: month_key(repository.events[event_id].date.end)), ("event", "events"),
             "Every recorded event with its current status, by month, newest first.")  # fmt: skip
     monthly(QUOTES_DIR, f"{QUOTES_DIR}/index.md", "Quotes", "quotes.md",
-            _grouped(quotes_newest, homes.quote_months.__getitem__), ("quote", "quotes"),
+            _grouped(quotes_newest, quote_months.__getitem__), ("quote", "quotes"),
             "Every recorded quote, by month, newest first. Direct and partial quotations are verbatim; "
             "paraphrases are never shown in quotation marks.")  # fmt: skip
     sources = sorted(repository.sources, key=lambda s: (repository.sources[s].published.end, s), reverse=True)
+    cited_by = _cited_by(repository)
     monthly(SOURCES_DIR, f"{SOURCES_DIR}/index.md", "Sources", "sources.md",
             _grouped(sources, lambda source_id: month_key(repository.sources[source_id].published.end)),
             ("source", "sources"), "Every source the records cite, by month of publication, and what cites it.",
-            cited_by=_cited_by(repository))  # fmt: skip
+            lambda items: {"cited_by": {source_id: cited_by.get(source_id, []) for source_id in items}})  # fmt: skip
     return pages
 
 
@@ -548,6 +624,10 @@ def _places_in(repository: Repository, edition: derive.Edition, changes: derive.
         places.update(event.places)
         places.update(change.place for change in event.control)
     return places
+
+
+def _front_matter(repository: Repository, edition: derive.Edition) -> str:
+    return metadata.front_matter(metadata.briefing(repository, edition))
 
 
 def _pictures(

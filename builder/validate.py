@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -16,11 +16,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import model
+from . import model, parallel
 from .cache import ParseCache
 from .load import Document, load_bytes, paused_gc, read_file, restore
 from .model import KINDS, NEEDS_CLAIMANT, SINGULAR, Loc, Repository, Strict
 from .problems import TEMPLATES, DataError, Problem, did_you_mean, problem
+from .reuse import Memory
 
 SITE_FILE = "site.yaml"
 MAX_PROBLEMS_PER_FILE = 50
@@ -94,38 +95,78 @@ def display_root(root: Path) -> str:
         return root.resolve().as_posix()
 
 
-def validate(root: Path, parsed: ParseCache | None = None) -> Repository:
+def validate(root: Path, parsed: ParseCache | None = None, memory: Memory | None = None) -> Repository:
     """Load and check every record under `root`; raise DataError with every problem found.
 
-    With a parse cache, files whose bytes loaded cleanly before are not parsed again.
+    With a parse cache, files whose bytes loaded cleanly before are not parsed again; with a memory
+    of earlier builds in this process, files whose bytes passed the schema before are not even read.
     """
     with paused_gc():
-        return _validate(root, parsed or ParseCache())
+        return _validate(root, parsed or ParseCache(), memory)
 
 
-def _load(file: Path, shown: str, parsed: ParseCache) -> tuple[Document | None, list[Problem]]:
+def _load(file: Path, shown: str, parsed: ParseCache) -> tuple[Document | None, list[Problem], str]:
+    """The file's document (or its problems), and the digest of the bytes it was loaded from."""
     raw, problems = read_file(file, shown)
     if raw is None:
-        return None, problems
+        return None, problems, ""
     key = parsed.key(raw)
     data = parsed.get(key)
     if data is not None:
-        return restore(raw, shown, data), []
+        return restore(raw, shown, data), [], key
     doc, problems = load_bytes(raw, shown)
     if doc is not None:
         parsed.put(key, doc.data)
-    return doc, problems
+    return doc, problems, key
 
 
-def _validate(root: Path, parsed: ParseCache) -> Repository:
+def _load_all(files: list[tuple[Path, str]], parsed: ParseCache) -> list[tuple[Document | None, list[Problem], str]]:
+    """`_load` of each file, in order, with the files the parse cache lacks parsed on every core."""
+    results: list[tuple[Document | None, list[Problem], str]] = []
+    unparsed: list[tuple[int, bytes, str, str]] = []
+    for file, shown in files:
+        raw, problems = read_file(file, shown)
+        if raw is None:
+            results.append((None, problems, ""))
+            continue
+        key = parsed.key(raw)
+        data = parsed.get(key)
+        results.append((restore(raw, shown, data), [], key) if data is not None else (None, [], key))
+        if data is None:
+            unparsed.append((len(results) - 1, raw, shown, key))
+    parses = parallel.split_map(_parse, [(raw, shown) for _, raw, shown, _ in unparsed])
+    for (index, raw, shown, key), (data, problems) in zip(unparsed, parses, strict=True):
+        if data is not None:
+            parsed.put(key, data)
+        results[index] = (restore(raw, shown, data) if data is not None else None, problems, key)
+    return results
+
+
+def _parse(share: Sequence[tuple[bytes, str]]) -> list[tuple[dict[str, Any] | None, list[Problem]]]:
+    # Only the data goes back from a worker: the document is made again from the bytes, as from the cache.
+    parses = [load_bytes(raw, shown) for raw, shown in share]
+    return [(doc.data if doc else None, problems) for doc, problems in parses]
+
+
+def _validate(root: Path, parsed: ParseCache, memory: Memory | None) -> Repository:
     files, problems = find_files(root)
     loaded: list[Loaded] = []
     # Files that exist but failed to load still count as present: their own problems are reported,
     # and references to them should not add a misleading "no such id".
     present: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    known: dict[str, tuple[str, Loaded | None]] = {
+        shown: memory.record(file, shown) if memory else ("", None) for _, file, shown in files
+    }
+    unknown = [(file, shown) for _, file, shown in files if known[shown][1] is None]
+    documents = dict(zip([shown for _, shown in unknown], _load_all(unknown, parsed), strict=True))
     for kind, file, shown in files:
         present[kind].add(file.stem)
-        doc, found = _load(file, shown, parsed)
+        digest, remembered = known[shown]
+        if remembered is not None:
+            parsed.put(digest, remembered.doc.data)
+            loaded.append(remembered)
+            continue
+        doc, found, read = documents[shown]
         problems.extend(found)
         if doc is None:
             continue
@@ -133,10 +174,16 @@ def _validate(root: Path, parsed: ParseCache) -> Repository:
         problems.extend(found)
         if record is not None:
             loaded.append(Loaded(kind, file.stem, record, doc))
+            # Remembered only under the digest of the bytes actually checked: the file may have
+            # changed between hashing and reading.
+            if memory and digest == read:
+                memory.remember(shown, digest, loaded[-1])
+    if memory:
+        memory.keep_only({shown for _, _, shown in files})
     site = model.Site()
     site_file = root / SITE_FILE
     if site_file.is_file():
-        doc, found = _load(site_file, f"{display_root(root)}/{SITE_FILE}", parsed)
+        doc, found, _ = _load(site_file, f"{display_root(root)}/{SITE_FILE}", parsed)
         problems.extend(found)
         if doc is not None:
             checked, found = _check_schema("site", model.Site, doc)

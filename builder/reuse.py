@@ -1,0 +1,256 @@
+"""What a long-lived builder (the preview) remembers between builds, so a rebuild redoes only what an edit touched.
+
+Three memories, each checked before it is trusted:
+
+- file digests by `stat`, as git's index does: a file is hashed again when its size, inode or times
+  changed, or when it changed so soon before it was hashed that a later edit could keep its time;
+- validated records by file digest: an unchanged file is neither read, parsed nor checked again;
+- rendered pages with what they were made from: their template, their context and every record and
+  record address they read while rendering. A page is reused only when all of those are the same
+  objects or equal in value and type, so a reused page is exactly what rendering it again would give.
+
+A one-off build (`make site`, CI) starts with an empty memory and simply does all the work.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from datetime import time as clock
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from pydantic import BaseModel
+
+from .model import Repository
+
+if TYPE_CHECKING:
+    from .validate import Loaded
+
+# A file changed this close before it was hashed may change again without its time moving on.
+_RACY_NS = 2_000_000_000
+_COLLECTIONS = ("sources", "places", "actors", "events", "quotes", "briefings", "figures")
+_VALUES = (str, int, bool, date, datetime, clock, type(None))
+_PLAIN = frozenset(_VALUES)
+Piece = TypeVar("Piece")
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+"""What a read found where there was no record: distinct from every value."""
+EVERY = "*"
+"""The key of a read of a whole collection (iterating it, or its size)."""
+
+
+def same(a: Any, b: Any) -> bool:
+    """Whether two values would render identically: the same object, or equal in value and in type.
+
+    Stricter than `==`, which calls 1 and True, '&' and Markup('&'), Decimal('1.0') and
+    Decimal('1.00') equal though each prints differently. Unknown types are never the same.
+    """
+    if a is b:
+        return True
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    if isinstance(a, _VALUES):
+        # Of one type (so Markup only ever matches Markup), equal values print alike.
+        return bool(a == b)
+    if kind is list or kind is tuple:
+        types = list(map(type, a))
+        if len(a) != len(b) or types != list(map(type, b)):
+            return False
+        # Plain values of the same types are the same when equal: compared in one go, not one by one.
+        return bool(a == b) if _PLAIN.issuperset(types) else all(map(same, a, b))
+    if kind is dict:
+        return list(a) == list(b) and same(list(a.values()), list(b.values()))
+    if kind is set or kind is frozenset:
+        return bool(a == b) and _PLAIN.issuperset(map(type, a)) and _PLAIN.issuperset(map(type, b))
+    if kind is Decimal or kind is float:
+        return repr(a) == repr(b)
+    if isinstance(a, BaseModel):
+        return same(a.__dict__, b.__dict__)
+    if dataclasses.is_dataclass(a):
+        if hasattr(a, "__dict__"):
+            return same(a.__dict__, b.__dict__)
+        return all(same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    if isinstance(a, Later):
+        return a.function is b.function and same(a.arguments, b.arguments)
+    return False
+
+
+class Later:
+    """A context value computed while the page renders, from what the page reads: `function(repository, *arguments)`.
+
+    A page with one is reused when the function and its arguments are the same, without computing it.
+    """
+
+    def __init__(self, function: Callable[..., Any], *arguments: Any) -> None:
+        self.function = function
+        self.arguments = arguments
+
+    def value(self, repository: Repository) -> Any:
+        return self.function(repository, *self.arguments)
+
+
+# --- what a page reads --------------------------------------------------------------------------
+
+Reads = dict[str, set[str]]
+"""The ids a page looked up, by collection ('site' for the site settings); EVERY for a whole collection."""
+
+
+class _Collection(Mapping[str, Any]):
+    """A read-only view of one of the repository's collections that notes each lookup."""
+
+    def __init__(self, records: dict[str, Any], noted: set[str]) -> None:
+        self._records, self._noted = records, noted
+
+    def __getitem__(self, key: str) -> Any:
+        self._noted.add(key)
+        return self._records[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._noted.add(key)
+        return self._records.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._noted.add(str(key))
+        return key in self._records
+
+    def __iter__(self) -> Iterator[str]:
+        self._noted.add(EVERY)
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        self._noted.add(EVERY)
+        return len(self._records)
+
+
+class Tracked:
+    """The repository as one page sees it: the same records, with every lookup noted in `reads`."""
+
+    def __init__(self, repository: Repository) -> None:
+        self.reads: Reads = {name: set() for name in (*_COLLECTIONS, "site")}
+        self._site = repository.site
+        for name in _COLLECTIONS:
+            setattr(self, name, _Collection(getattr(repository, name), self.reads[name]))
+
+    @property
+    def site(self) -> Any:
+        self.reads["site"].add("")
+        return self._site
+
+    def repository(self) -> Repository:
+        # Typed as the repository it stands for: templates and views read it through the same attributes.
+        return cast(Repository, self)
+
+
+def _now(repository: Repository, where: str, key: str) -> Any:
+    if where == "site":
+        return repository.site
+    records: dict[str, Any] = getattr(repository, where)
+    return tuple(records.items()) if key == EVERY else records.get(key, MISSING)
+
+
+def found(repository: Repository, reads: Reads) -> dict[str, dict[str, Any]]:
+    """What each read finds in `repository`: a record, MISSING, or a whole collection as (id, record) pairs."""
+    return {where: {key: _now(repository, where, key) for key in keys} for where, keys in reads.items() if keys}
+
+
+@dataclass
+class Rendered:
+    """A page as rendered, and everything it was rendered from."""
+
+    template: str
+    context: dict[str, Any]
+    reads: dict[str, dict[str, Any]]
+    text: str
+
+    def holds(self, template: str, context: dict[str, Any], repository: Repository) -> bool:
+        """Whether rendering `template` with `context` now would give this page's text."""
+        if self.template != template or not same(self.context, context):
+            return False
+        for where, values in self.reads.items():
+            for key, value in values.items():
+                now = _now(repository, where, key)
+                if now is not value and not same(now, value):
+                    return False
+        return True
+
+
+class Pieces:
+    """Parts of the exports made from one record each, kept while the record is the same object."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, str, int], tuple[object, Any]] = {}
+        self._used: dict[tuple[str, str, int], tuple[object, Any]] = {}
+
+    def of(self, part: str, record_id: str, record: object, make: Callable[[str, Any], Piece]) -> Piece:
+        """`make(record_id, record)`, made again only when the record is not the object it was made from."""
+        key = (part, record_id, id(record))
+        kept = self._kept.get(key)
+        # The record is held with its piece, so its id cannot pass to another object meanwhile.
+        value: Piece = kept[1] if kept is not None and kept[0] is record else make(record_id, record)
+        self._used[key] = (record, value)
+        return value
+
+    def done(self) -> None:
+        """End of a build: keep only what this build used."""
+        self._kept, self._used = self._used, {}
+
+
+class Memory:
+    """Everything one builder process remembers from its previous builds; see the module's docstring."""
+
+    def __init__(self) -> None:
+        self._digests: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+        self._records: dict[str, tuple[str, Loaded]] = {}
+        self.pages: dict[str, Rendered] = {}
+        self.pieces = Pieces()
+        self.made_by = ""
+        """The digest of the builder that rendered `pages`: a different builder renders differently."""
+
+    def digest(self, path: str | Path) -> str:
+        """The SHA-256 of a file's bytes, hashed again only when its `stat` says it may have changed."""
+        name = str(path)
+        status = os.stat(name)
+        identity = (status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns)
+        known = self._digests.get(name)
+        if known and known[0] == identity:
+            return known[1]
+        hashed_at = time.time_ns()
+        with open(name, "rb") as stream:
+            digest = hashlib.file_digest(stream, "sha256").hexdigest()
+        if max(status.st_mtime_ns, status.st_ctime_ns) < hashed_at - _RACY_NS:
+            self._digests[name] = (identity, digest)
+        else:
+            self._digests.pop(name, None)
+        return digest
+
+    def record(self, path: Path, shown: str) -> tuple[str, Loaded | None]:
+        """The file's digest, and the record it validated to when it had these bytes, if it did."""
+        try:
+            digest = self.digest(path)
+        except OSError:
+            # Reading it again reports why it cannot be read.
+            return "", None
+        known = self._records.get(shown)
+        return digest, known[1] if known and known[0] == digest else None
+
+    def remember(self, shown: str, digest: str, loaded: Loaded) -> None:
+        self._records[shown] = (digest, loaded)
+
+    def keep_only(self, shown: set[str]) -> None:
+        """Forget records of files that are gone, so a deleted and re-added file is read again."""
+        for name in set(self._records) - shown:
+            del self._records[name]
