@@ -184,15 +184,15 @@ class Control:
 
     def holding(self, place: str, day: date) -> Holding | None:
         """The latest change at `place` known by `day` that was not denied or retracted then."""
-        found = None
-        for event_id, change in self.by_place.get(place, ()):
+        # The latest change wins, so the search runs from the latest and stops at the first that counts.
+        for event_id, change in reversed(self.by_place.get(place, ())):
             start = self.repository.events[event_id].date.start
             if start > day or not _known_on(change.status, start, day):
                 continue
             step = status_on(change.status, day, start)
             if step.status not in ("denied", "retracted"):
-                found = Holding(place, change.to, step, event_id, change)
-        return found
+                return Holding(place, change.to, step, event_id, change)
+        return None
 
     def on(self, day: date, places: Iterable[str] | None = None) -> dict[str, Holding]:
         """Holdings as of `day` of `places` (every place with a control record when None), by place id."""

@@ -14,6 +14,7 @@ import threading
 import traceback
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
+from multiprocessing.sharedctypes import Synchronized
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -21,6 +22,8 @@ Result = TypeVar("Result")
 
 # Below this many items a fork costs more than it saves.
 MIN_ITEMS = 64
+# Items are claimed a few at a time: one at a time would spend more on the shared counter's lock.
+BATCH = 8
 
 
 class ChildError(Exception):
@@ -42,46 +45,69 @@ def workers_for(count: int) -> int:
 
 
 def split_map(
-    work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], workers: int | None = None
+    work: Callable[[Item], Result],
+    items: Sequence[Item],
+    workers: int | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Result]:
-    """`work` applied to `items`, in order; split among `workers` processes (by default `workers_for`).
+    """`work` applied to each of `items`, results in order, in `workers` processes (default `workers_for`).
 
-    `work` takes a slice of the items and returns one result per item. Items are dealt out in turn,
-    so slow and quick kinds of item mix in every share. This process does the first share itself.
+    Each process claims the next few items as it finishes the last, so slow items do not leave
+    one process working while the others wait. This process runs `meanwhile` first, if given, while
+    the others start on the items: what it does stays in this process.
     """
     workers = workers_for(len(items)) if workers is None else max(1, min(workers, len(items)))
     if workers == 1:
-        return work(items)
+        if meanwhile:
+            meanwhile()
+        return [work(item) for item in items]
     context = multiprocessing.get_context("fork")
+    claimed = context.Value("l", 0)
     children = []
-    for number in range(1, workers):
+    for _ in range(1, workers):
         reader, writer = context.Pipe(duplex=False)
-        child = context.Process(target=_child, args=(work, items[number::workers], writer), daemon=True)
+        child = context.Process(target=_child, args=(work, items, claimed, writer), daemon=True)
         child.start()
         writer.close()
         children.append((child, reader))
-    shares: list[list[Result]] = [work(items[0::workers])]
     try:
+        if meanwhile:
+            meanwhile()
+        done = _claim(work, items, claimed)
         for _, reader in children:
             outcome, payload = reader.recv()
             if outcome == "error":
                 raise ChildError(payload)
-            shares.append(payload)
+            done.update(payload)
     except EOFError as error:
         raise ChildError("a worker process ended without a result") from error
+    except BaseException:
+        # A child blocked on sending results no one will read would never end.
+        for child, _ in children:
+            child.terminate()
+        raise
     finally:
         for child, reader in children:
             reader.close()
             child.join()
-    merged: list[Result] = [None] * len(items)  # type: ignore[list-item]
-    for number, share in enumerate(shares):
-        merged[number::workers] = share
-    return merged
+    return [done[index] for index in range(len(items))]
 
 
-def _child(work: Callable[[Sequence[Any]], list[Any]], share: Sequence[Any], writer: Connection) -> None:
+def _claim(work: Callable[[Any], Any], items: Sequence[Any], claimed: Synchronized[int]) -> dict[int, Any]:
+    done: dict[int, Any] = {}
+    while True:
+        with claimed.get_lock():
+            first = claimed.value
+            claimed.value = first + BATCH
+        if first >= len(items):
+            return done
+        for index in range(first, min(first + BATCH, len(items))):
+            done[index] = work(items[index])
+
+
+def _child(work: Callable[[Any], Any], items: Sequence[Any], claimed: Synchronized[int], writer: Connection) -> None:
     try:
-        writer.send(("ok", work(share)))
+        writer.send(("ok", _claim(work, items, claimed)))
     except BaseException:  # everything goes back to the parent, which raises it
         writer.send(("error", traceback.format_exc()))
     finally:

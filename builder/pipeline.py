@@ -70,12 +70,14 @@ def _build(data: Path, docs: Path, memory: Memory | None) -> tuple[int, bool]:
     previous = cache.read_stamp(stamp_file)
     current = target.resolve() if target.is_symlink() else None
     unchanged = previous and current and current.is_dir()
-    if unchanged and previous and current and (previous["inputs"], previous["build"]) == (inputs, current.name):
+    # A memory that holds no build yet is filled by a full one, so the next edit finds it warm.
+    warm = memory is None or memory.made_by == made_by
+    last = (previous["inputs"], previous["build"]) if previous else None
+    if warm and unchanged and previous and current and last == (inputs, current.name):
         return int(str(previous["pages"])), False
     parsed = cache.ParseCache.open(state / cache.PARSED)
-    if memory and memory.made_by != made_by:
-        memory.pages.clear()
-        memory.made_by = made_by
+    if memory:
+        memory.made_by_builder(made_by)
     try:
         repository = check(data, parsed, memory)
     finally:
@@ -87,7 +89,7 @@ def _build(data: Path, docs: Path, memory: Memory | None) -> tuple[int, bool]:
     clashes = sorted(set(pages) & set(pages_by_hand))
     if clashes:
         raise BuildError(f"docs/{clashes[0]} is hand-written but the builder generates that page; rename it")
-    changed = write({**pages_by_hand, **pages}, target)
+    changed = write({**pages_by_hand, **pages}, target, memory.written if memory else None)
     cache.write_stamp(stamp_file, {"inputs": inputs, "build": target.resolve().name, "pages": len(pages)})
     return len(pages), changed
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from pydantic import BaseModel
 
 from .model import Repository
+from .write import Written
 
 if TYPE_CHECKING:
     from .validate import Loaded
@@ -58,35 +59,57 @@ def same(a: Any, b: Any) -> bool:
     Stricter than `==`, which calls 1 and True, '&' and Markup('&'), Decimal('1.0') and
     Decimal('1.00') equal though each prints differently. Unknown types are never the same.
     """
-    if a is b:
-        return True
-    kind = type(a)
-    if kind is not type(b):
-        return False
-    if isinstance(a, _VALUES):
-        # Of one type (so Markup only ever matches Markup), equal values print alike.
-        return bool(a == b)
-    if kind is list or kind is tuple:
-        types = list(map(type, a))
-        if len(a) != len(b) or types != list(map(type, b)):
+    return Same()(a, b)
+
+
+class Same:
+    """`same`, remembering its answer for each pair of containers it compared.
+
+    One build's pages share values (the palette, a briefing's holdings in two places): with one
+    `Same` for the build, each pair is walked once. Both objects of a pair stay alive meanwhile,
+    so their ids cannot be reused for others.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[int, int], bool] = {}
+
+    def __call__(self, a: Any, b: Any) -> bool:
+        if a is b:
+            return True
+        kind = type(a)
+        if kind is not type(b):
             return False
-        # Plain values of the same types are the same when equal: compared in one go, not one by one.
-        return bool(a == b) if _PLAIN.issuperset(types) else all(map(same, a, b))
-    if kind is dict:
-        return list(a) == list(b) and same(list(a.values()), list(b.values()))
-    if kind is set or kind is frozenset:
-        return bool(a == b) and _PLAIN.issuperset(map(type, a)) and _PLAIN.issuperset(map(type, b))
-    if kind is Decimal or kind is float:
-        return repr(a) == repr(b)
-    if isinstance(a, BaseModel):
-        return same(a.__dict__, b.__dict__)
-    if dataclasses.is_dataclass(a):
-        if hasattr(a, "__dict__"):
-            return same(a.__dict__, b.__dict__)
-        return all(same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
-    if isinstance(a, Later):
-        return a.function is b.function and same(a.arguments, b.arguments)
-    return False
+        if isinstance(a, _VALUES):
+            # Of one type (so Markup only ever matches Markup), equal values print alike.
+            return bool(a == b)
+        if kind is Decimal or kind is float:
+            return repr(a) == repr(b)
+        if kind is set or kind is frozenset:
+            return bool(a == b) and _PLAIN.issuperset(map(type, a)) and _PLAIN.issuperset(map(type, b))
+        pair = (id(a), id(b))
+        known = self._known.get(pair)
+        if known is None:
+            known = self._known[pair] = self._compare(kind, a, b)
+        return known
+
+    def _compare(self, kind: type, a: Any, b: Any) -> bool:
+        if kind is list or kind is tuple:
+            types = list(map(type, a))
+            if len(a) != len(b) or types != list(map(type, b)):
+                return False
+            # Plain values of the same types are the same when equal: compared in one go, not one by one.
+            return bool(a == b) if _PLAIN.issuperset(types) else all(map(self, a, b))
+        if kind is dict:
+            # The value lists are made here and die here: compared without a memo entry, which
+            # another list could meet again at the same address.
+            return list(a) == list(b) and self._compare(list, list(a.values()), list(b.values()))
+        if isinstance(a, BaseModel) or (dataclasses.is_dataclass(a) and hasattr(a, "__dict__")):
+            return self(a.__dict__, b.__dict__)
+        if dataclasses.is_dataclass(a):
+            return all(self(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+        if isinstance(a, Later):
+            return a.function is b.function and self(a.arguments, b.arguments)
+        return False
 
 
 class Later:
@@ -155,16 +178,16 @@ class Tracked:
         return cast(Repository, self)
 
 
-def _now(repository: Repository, where: str, key: str) -> Any:
-    if where == "site":
-        return repository.site
-    records: dict[str, Any] = getattr(repository, where)
-    return tuple(records.items()) if key == EVERY else records.get(key, MISSING)
-
-
-def found(repository: Repository, reads: Reads) -> dict[str, dict[str, Any]]:
-    """What each read finds in `repository`: a record, MISSING, or a whole collection as (id, record) pairs."""
-    return {where: {key: _now(repository, where, key) for key in keys} for where, keys in reads.items() if keys}
+def changed(before: Repository, after: Repository) -> dict[str, set[str]]:
+    """The ids of the records added, removed or different in `after`, by collection ('site': {''} or {})."""
+    moved: dict[str, set[str]] = {}
+    for name in _COLLECTIONS:
+        old, new = getattr(before, name), getattr(after, name)
+        # Records an unchanged file validated to are the very same objects: only the others are compared.
+        differ = {key for key, record in new.items() if old.get(key, MISSING) is not record}
+        moved[name] = {key for key in differ if not same(old.get(key, MISSING), new[key])} | (old.keys() - new.keys())
+    moved["site"] = set() if same(before.site, after.site) else {""}
+    return moved
 
 
 @dataclass
@@ -173,18 +196,17 @@ class Rendered:
 
     template: str
     context: dict[str, Any]
-    reads: dict[str, dict[str, Any]]
+    reads: dict[str, frozenset[str]]
     text: str
 
-    def holds(self, template: str, context: dict[str, Any], repository: Repository) -> bool:
-        """Whether rendering `template` with `context` now would give this page's text."""
-        if self.template != template or not same(self.context, context):
+    def holds(self, template: str, context: dict[str, Any], moved: dict[str, set[str]], alike: Same) -> bool:
+        """Whether rendering `template` with `context` now, after `changed` records `moved`, gives this text."""
+        if self.template != template or not alike(self.context, context):
             return False
-        for where, values in self.reads.items():
-            for key, value in values.items():
-                now = _now(repository, where, key)
-                if now is not value and not same(now, value):
-                    return False
+        for where, keys in self.reads.items():
+            differ = moved[where]
+            if differ and (EVERY in keys or not keys.isdisjoint(differ)):
+                return False
         return True
 
 
@@ -216,7 +238,10 @@ class Memory:
         self._digests: dict[str, tuple[tuple[int, int, int, int], str]] = {}
         self._records: dict[str, tuple[str, Loaded]] = {}
         self.pages: dict[str, Rendered] = {}
+        self.rendered_from: Repository | None = None
+        """The repository every page in `pages` is right for."""
         self.pieces = Pieces()
+        self.written = Written()
         self.made_by = ""
         """The digest of the builder that rendered `pages`: a different builder renders differently."""
 
@@ -236,6 +261,14 @@ class Memory:
         else:
             self._digests.pop(name, None)
         return digest
+
+    def made_by_builder(self, made_by: str) -> None:
+        """Forget the pages and export pieces of another builder (its templates, say, have changed since)."""
+        if made_by != self.made_by:
+            self.pages.clear()
+            self.rendered_from = None
+            self.pieces = Pieces()
+            self.made_by = made_by
 
     def record(self, path: Path, shown: str) -> tuple[str, Loaded | None]:
         """The file's digest, and the record it validated to when it had these bytes, if it did."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -142,10 +142,10 @@ def _load_all(files: list[tuple[Path, str]], parsed: ParseCache) -> list[tuple[D
     return results
 
 
-def _parse(share: Sequence[tuple[bytes, str]]) -> list[tuple[dict[str, Any] | None, list[Problem]]]:
+def _parse(file: tuple[bytes, str]) -> tuple[dict[str, Any] | None, list[Problem]]:
     # Only the data goes back from a worker: the document is made again from the bytes, as from the cache.
-    parses = [load_bytes(raw, shown) for raw, shown in share]
-    return [(doc.data if doc else None, problems) for doc, problems in parses]
+    doc, problems = load_bytes(*file)
+    return doc.data if doc else None, problems
 
 
 def _validate(root: Path, parsed: ParseCache, memory: Memory | None) -> Repository:

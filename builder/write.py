@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 _SAFE_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -34,38 +35,79 @@ def _store(target: Path) -> Path:
     return target.parent / f".{target.name}"
 
 
-def build_id(pages: dict[str, str | bytes]) -> str:
+@dataclass
+class Written:
+    """What a process last wrote: the build's folder name, and each page's content and digest.
+
+    A process that writes again and again (the preview) keeps one, so pages that did not change
+    are recognised in memory rather than by reading the previous build's files back.
+    """
+
+    build: str = ""
+    pages: dict[str, tuple[str | bytes, bytes]] = field(default_factory=dict)
+
+
+def _encoded(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _digests(pages: dict[str, str | bytes], known: Written) -> dict[str, bytes]:
+    digests = {}
+    for path, content in pages.items():
+        kept = known.pages.get(path)
+        same = kept is not None and (kept[0] is content or kept[0] == content)
+        digests[path] = kept[1] if kept and same else hashlib.sha256(_encoded(content)).digest()
+    return digests
+
+
+def build_id(pages: dict[str, str | bytes], known: Written | None = None) -> str:
     """A name for a build, from its content: the same pages always give the same name."""
+    return _name(_digests(pages, known or Written()))
+
+
+def _name(digests: dict[str, bytes]) -> str:
     digest = hashlib.sha256()
-    for path in sorted(pages):
-        content = pages[path]
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        digest.update(f"{path}\0{len(data)}\0".encode())
-        digest.update(data)
+    for path in sorted(digests):
+        digest.update(f"{path}\0".encode() + digests[path])
     return digest.hexdigest()[:20]
 
 
-def write(pages: dict[str, str | bytes], target: Path) -> bool:
-    """Make `target` hold exactly `pages`; return False when it already did (nothing is written)."""
+def write(pages: dict[str, str | bytes], target: Path, known: Written | None = None) -> bool:
+    """Make `target` hold exactly `pages`; return False when it already did (nothing is written).
+
+    With `known`, what this process wrote last (updated here), unchanged pages are found in memory.
+    """
     checked = {check_path(path): content for path, content in pages.items()}
-    name = build_id(pages)
+    known = known or Written()
+    digests = _digests(pages, known)
+    name = _name(digests)
     store = _store(target)
     current = _current(target)
+    # What this process wrote is what is there, unless the folder changed hands since.
+    trusted = current is not None and current.name == known.build
     if current is not None and current.name == name and current.is_dir():
+        known.build, known.pages = name, {path: (pages[path], digests[path]) for path in pages}
         return False
     store.mkdir(parents=True, exist_ok=True)
     staging = store / f"tmp-{name}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
+    made: set[Path] = set()
     for relative, content in sorted(checked.items()):
-        data = content.encode("utf-8") if isinstance(content, str) else content
+        path = relative.as_posix()
         destination = staging / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        if destination.parent not in made:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            made.add(destination.parent)
         previous = current / relative if current is not None else None
-        if previous is not None and previous.is_file() and _same(previous, data):
+        if trusted and previous is not None:
+            unchanged = path in known.pages and known.pages[path][1] == digests[path]
+        else:
+            unchanged = previous is not None and previous.is_file() and _same(previous, _encoded(content))
+        if previous is not None and unchanged:
             os.link(previous, destination)
         else:
-            destination.write_bytes(data)
+            destination.write_bytes(_encoded(content))
     final = store / name
     if final.exists():
         shutil.rmtree(final)
@@ -74,6 +116,7 @@ def write(pages: dict[str, str | bytes], target: Path) -> bool:
     for leftover in store.iterdir():
         if leftover != final:
             shutil.rmtree(leftover, ignore_errors=True)
+    known.build, known.pages = name, {path: (pages[path], digests[path]) for path in pages}
     return True
 
 
