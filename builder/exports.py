@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from datetime import UTC, datetime, time
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,20 +37,22 @@ def exports(
     site_url: str | None,
     editions: list[derive.Edition] | None = None,
     pieces: Pieces | None = None,
+    control: derive.Control | None = None,
 ) -> dict[str, str]:
     """Every export of the site, by path under the generated folder.
 
-    `pieces` keeps each record's part of the big files between builds (see `reuse`).
+    `pieces` keeps each record's part of the big files between builds (see `reuse`); `control` is
+    the repository's control index, when the caller has built it already.
     """
     editions = derive.editions(repository) if editions is None else editions
     pieces = pieces or Pieces()
     files: dict[str, str] = {}
     for kind in KINDS:
         files[f"{DATA_DIR}/{kind}.json"] = _records(getattr(repository, kind), pieces)
-        files[f"{DATA_DIR}/{kind}.schema.json"] = _dump(collection_schema(kind), indent=2)
+        files[f"{DATA_DIR}/{kind}.schema.json"] = _schema_file(kind)
     files[f"{DATA_DIR}/events.csv"] = events_csv(repository, pieces)
-    files[f"{DATA_DIR}/timeline.json"] = _dump(timelinejs(repository, pieces))
-    files[f"{DATA_DIR}/places.geojson"] = _dump(geojson(repository, editions))
+    files[f"{DATA_DIR}/timeline.json"] = _timeline_file(repository, pieces)
+    files[f"{DATA_DIR}/places.geojson"] = _dump(geojson(repository, editions, control))
     files[FEED] = atom(repository, site_url, editions)
     return files
 
@@ -64,6 +67,11 @@ def _record_json(record_id: str, record: BaseModel) -> str:
     """`"id": {record}` exactly as `_dump` writes it inside the object of all records."""
     document = record.model_dump(mode="json", by_alias=True, exclude_none=True)
     return _dump({record_id: document})[1:-2]
+
+
+@cache
+def _schema_file(kind: str) -> str:
+    return _dump(collection_schema(kind), indent=2)
 
 
 def collection_schema(kind: str) -> dict[str, Any]:
@@ -89,7 +97,13 @@ def events_csv(repository: Repository, pieces: Pieces | None = None) -> str:
     writer.writerow(["id", "date", "precision", "approximate", "start", "end", "time", "title", "kind", "places",
                      "actors", "status", "claimant", "sources"])  # fmt: skip
     pieces = pieces or Pieces()
-    writer.writerows(pieces.of("csv", event_id, event, _row) for event_id, event in repository.events.items())
+    lines = [pieces.of("csv", event_id, event, _line) for event_id, event in repository.events.items()]
+    return out.getvalue() + "".join(lines)
+
+
+def _line(event_id: str, event: Event) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(_row(event_id, event))
     return out.getvalue()
 
 
@@ -107,12 +121,29 @@ def _timeline_date(day: Any) -> dict[str, str]:
     return {"year": str(day.year), "month": str(day.month), "day": str(day.day)}
 
 
-def timelinejs(repository: Repository, pieces: Pieces | None = None) -> dict[str, Any]:
+def timelinejs(repository: Repository) -> dict[str, Any]:
     """The TimelineJS3 JSON format: one slide per event. TimelineJS renders these texts as HTML."""
-    pieces = pieces or Pieces()
-    ordered = sorted(repository.events.items(), key=lambda item: derive.event_order(item[1], item[0]))
-    slides = [pieces.of("slide", event_id, event, _slide) for event_id, event in ordered]
-    return {"title": {"text": {"headline": escape.html(repository.site.title)}}, "events": slides}
+    slides = [_slide(event_id, event) for event_id, event in _in_order(repository)]
+    return {"title": _timeline_title(repository), "events": slides}
+
+
+def _in_order(repository: Repository) -> list[tuple[str, Event]]:
+    return sorted(repository.events.items(), key=lambda item: derive.event_order(item[1], item[0]))
+
+
+def _timeline_title(repository: Repository) -> dict[str, Any]:
+    return {"text": {"headline": escape.html(repository.site.title)}}
+
+
+def _timeline_file(repository: Repository, pieces: Pieces) -> str:
+    """`_dump(timelinejs(repository))`, put together from each slide's own JSON text."""
+    slides = [pieces.of("slide", event_id, event, _slide_json) for event_id, event in _in_order(repository)]
+    title = _dump(_timeline_title(repository)).rstrip("\n")
+    return '{"events": [' + ", ".join(slides) + '], "title": ' + title + "}\n"
+
+
+def _slide_json(event_id: str, event: Event) -> str:
+    return _dump(_slide(event_id, event)).rstrip("\n")
 
 
 def _slide(event_id: str, event: Event) -> dict[str, Any]:
@@ -129,10 +160,12 @@ def _slide(event_id: str, event: Event) -> dict[str, Any]:
     return slide
 
 
-def geojson(repository: Repository, editions: list[derive.Edition]) -> dict[str, Any]:
+def geojson(
+    repository: Repository, editions: list[derive.Edition], control: derive.Control | None = None
+) -> dict[str, Any]:
     """Places with coordinates, with who holds each as of the latest briefing."""
     day = editions[-1].briefing.as_of if editions else None
-    holdings = derive.control_on(repository, day) if day else {}
+    holdings = (control or derive.Control(repository)).on(day) if day else {}
     features = []
     for place_id, place in repository.places.items():
         if place.coordinates is None:

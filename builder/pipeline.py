@@ -65,31 +65,37 @@ def _build(data: Path, docs: Path, memory: Memory | None) -> tuple[int, bool]:
     target = docs / GENERATED
     state = cache.folder(docs)
     stamp_file = state / cache.STAMP
-    made_by = builder_stamp(memory or Memory())
-    inputs = input_stamp(data, docs, made_by, memory or Memory())
+    # A one-off build still notes the digests of what it reads, so the stamp does not read it twice.
+    lasting, memory = memory is not None, memory or Memory(lasting=False)
+    memory.begin()
+    made_by = builder_stamp(memory)
     previous = cache.read_stamp(stamp_file)
     current = target.resolve() if target.is_symlink() else None
-    unchanged = previous and current and current.is_dir()
     # A memory that holds no build yet is filled by a full one, so the next edit finds it warm.
-    warm = memory is None or memory.made_by == made_by
-    last = (previous["inputs"], previous["build"]) if previous else None
-    if warm and unchanged and previous and current and last == (inputs, current.name):
-        return int(str(previous["pages"])), False
+    warm = not lasting or memory.made_by == made_by
+    # Only when there is a build that could be current is it worth hashing the inputs first.
+    last = previous if warm and current and current.is_dir() else None
+    upfront = input_stamp(data, docs, made_by, memory) if last else None
+    seen = memory.revision
+    if last and current and (last["inputs"], last["build"]) == (upfront, current.name):
+        return int(str(last["pages"])), False
     parsed = cache.ParseCache.open(state / cache.PARSED)
-    if memory:
-        memory.made_by_builder(made_by)
+    memory.made_by_builder(made_by)
     try:
         repository = check(data, parsed, memory)
     finally:
         # Files that loaded cleanly are worth keeping even when others have problems.
         parsed.save()
+    # After validation, which noted the digest of every record file it read: those are not read again,
+    # and when none differed from what the first stamp saw, that stamp stands.
+    inputs = upfront if upfront and memory.revision == seen else input_stamp(data, docs, made_by, memory)
     pages_by_hand = handwritten(docs)
     folder = data.as_posix() if not data.is_absolute() else data.name
-    pages = render(repository, data_folder=folder, memory=memory)
+    pages = render(repository, data_folder=folder, memory=memory if lasting else None)
     clashes = sorted(set(pages) & set(pages_by_hand))
     if clashes:
         raise BuildError(f"docs/{clashes[0]} is hand-written but the builder generates that page; rename it")
-    changed = write({**pages_by_hand, **pages}, target, memory.written if memory else None)
+    changed = write({**pages_by_hand, **pages}, target, memory.written if lasting else None)
     cache.write_stamp(stamp_file, {"inputs": inputs, "build": target.resolve().name, "pages": len(pages)})
     return len(pages), changed
 

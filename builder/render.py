@@ -400,11 +400,11 @@ def render(
     """
     with paused_gc():
         jobs: list[Job] = []
-        pages, editions = _pages(repository, handwritten, data_folder, jobs)
+        pages, editions, control = _pages(repository, handwritten, data_folder, jobs)
 
         def add_exports() -> None:
             pieces = memory.pieces if memory else None
-            pages.update(exports.exports(repository, repository.site.url, editions, pieces))
+            pages.update(exports.exports(repository, repository.site.url, editions, pieces, control))
 
         pages.update(_run(repository, jobs, memory, workers, add_exports))
         if memory:
@@ -468,8 +468,8 @@ def _pages(
     handwritten: dict[str, bytes] | None,
     data_folder: str,
     jobs: list[Job],
-) -> tuple[Pages, list[derive.Edition]]:
-    """The hand-written files, with every page to render added to `jobs`; and the editions."""
+) -> tuple[Pages, list[derive.Edition], derive.Control]:
+    """The hand-written files, with every page to render added to `jobs`; the editions and control index."""
     pages: Pages = dict(handwritten or {})
     editions = derive.editions(repository)
     index = derive.Index(repository)
@@ -598,7 +598,7 @@ def _pages(
             _grouped(sources, lambda source_id: month_key(repository.sources[source_id].published.end)),
             ("source", "sources"), "Every source the records cite, by month of publication, and what cites it.",
             lambda items: {"cited_by": {source_id: cited_by.get(source_id, []) for source_id in items}})  # fmt: skip
-    return pages, editions
+    return pages, editions, index.control
 
 
 def _year_pages(path: str, years: list[int]) -> list[tuple[int, str]]:

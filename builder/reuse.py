@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as clock
 from decimal import Decimal
+from operator import is_
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -94,8 +95,13 @@ class Same:
 
     def _compare(self, kind: type, a: Any, b: Any) -> bool:
         if kind is list or kind is tuple:
+            if len(a) != len(b):
+                return False
+            # Values built from unchanged records usually hold the very same objects.
+            if all(map(is_, a, b)):
+                return True
             types = list(map(type, a))
-            if len(a) != len(b) or types != list(map(type, b)):
+            if types != list(map(type, b)):
                 return False
             # Plain values of the same types are the same when equal: compared in one go, not one by one.
             return bool(a == b) if _PLAIN.issuperset(types) else all(map(self, a, b))
@@ -104,7 +110,9 @@ class Same:
             # another list could meet again at the same address.
             return list(a) == list(b) and self._compare(list, list(a.values()), list(b.values()))
         if isinstance(a, BaseModel) or (dataclasses.is_dataclass(a) and hasattr(a, "__dict__")):
-            return self(a.__dict__, b.__dict__)
+            # Fields in one order for one type: their values compare as a list, in one step.
+            mine, theirs = a.__dict__, b.__dict__
+            return mine.keys() == theirs.keys() and self._compare(list, list(mine.values()), list(theirs.values()))
         if dataclasses.is_dataclass(a):
             return all(self(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
         if isinstance(a, Later):
@@ -231,11 +239,20 @@ class Pieces:
         self._kept, self._used = self._used, {}
 
 
+def _identity(status: os.stat_result) -> tuple[int, int, int, int]:
+    return status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns
+
+
 class Memory:
     """Everything one builder process remembers from its previous builds; see the module's docstring."""
 
-    def __init__(self) -> None:
+    def __init__(self, lasting: bool = True) -> None:
+        self.lasting = lasting
+        """False for a one-off build's memory, which need not keep `stat` results for a next build."""
         self._digests: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+        self._noted: dict[str, str] = {}
+        self.revision = 0
+        """Counts the notes that changed a digest this build had already seen or hashed."""
         self._records: dict[str, tuple[str, Loaded]] = {}
         self.pages: dict[str, Rendered] = {}
         self.rendered_from: Repository | None = None
@@ -245,22 +262,45 @@ class Memory:
         self.made_by = ""
         """The digest of the builder that rendered `pages`: a different builder renders differently."""
 
+    def begin(self) -> None:
+        """Start a build; call before each. Digests noted during the last build are forgotten, since
+        the files may have changed since; those known by `stat` stay."""
+        self._noted.clear()
+
+    def note(self, path: str | Path, digest: str) -> None:
+        """The digest of bytes this build read from `path` anyway, so it is not read again for the stamp."""
+        name = os.path.normpath(path)
+        if self._noted.get(name) != digest:
+            self.revision += 1
+        self._noted[name] = digest
+        if self.lasting:
+            # Taken after the read: a change since then is recent, so the racy rule leaves it out.
+            self._remember_digest(name, os.stat(name), digest)
+
     def digest(self, path: str | Path) -> str:
-        """The SHA-256 of a file's bytes, hashed again only when its `stat` says it may have changed."""
-        name = str(path)
+        """The SHA-256 of a file's bytes: as noted in this build, else as last hashed when `stat` says
+        the file is unchanged, else hashed now."""
+        name = os.path.normpath(path)
+        noted = self._noted.get(name)
+        if noted is not None:
+            return noted
         status = os.stat(name)
-        identity = (status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns)
         known = self._digests.get(name)
-        if known and known[0] == identity:
+        if known and known[0] == _identity(status):
+            self._noted[name] = known[1]
             return known[1]
-        hashed_at = time.time_ns()
         with open(name, "rb") as stream:
             digest = hashlib.file_digest(stream, "sha256").hexdigest()
-        if max(status.st_mtime_ns, status.st_ctime_ns) < hashed_at - _RACY_NS:
-            self._digests[name] = (identity, digest)
+        self._remember_digest(name, status, digest)
+        self._noted[name] = digest
+        return digest
+
+    def _remember_digest(self, name: str, status: os.stat_result, digest: str) -> None:
+        # A file changed this close to now could change again without its times moving on.
+        if max(status.st_mtime_ns, status.st_ctime_ns) < time.time_ns() - _RACY_NS:
+            self._digests[name] = (_identity(status), digest)
         else:
             self._digests.pop(name, None)
-        return digest
 
     def made_by_builder(self, made_by: str) -> None:
         """Forget the pages and export pieces of another builder (its templates, say, have changed since)."""
@@ -270,15 +310,20 @@ class Memory:
             self.pieces = Pieces()
             self.made_by = made_by
 
-    def record(self, path: Path, shown: str) -> tuple[str, Loaded | None]:
-        """The file's digest, and the record it validated to when it had these bytes, if it did."""
+    def record(self, path: str | Path, shown: str) -> tuple[str, Loaded | None]:
+        """The file's digest, and the record it validated to when it had these bytes, if it did.
+
+        A file with no record remembered is not hashed here: loading it hashes its bytes anyway.
+        """
+        known = self._records.get(shown)
+        if known is None:
+            return "", None
         try:
             digest = self.digest(path)
         except OSError:
             # Reading it again reports why it cannot be read.
             return "", None
-        known = self._records.get(shown)
-        return digest, known[1] if known and known[0] == digest else None
+        return digest, known[1] if known[0] == digest else None
 
     def remember(self, shown: str, digest: str, loaded: Loaded) -> None:
         self._records[shown] = (digest, loaded)

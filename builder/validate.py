@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -38,9 +38,18 @@ class Loaded:
     doc: Document
 
 
-def find_files(root: Path) -> tuple[list[tuple[str, Path, str]], list[Problem]]:
-    """Every record file under `root` as (kind, path, display name), sorted; strays are problems."""
-    found: list[tuple[str, Path, str]] = []
+class RecordFile(NamedTuple):
+    """A record's file: its kind (top folder), path, name in problems, and the record id it gives."""
+
+    kind: str
+    path: str
+    shown: str
+    id: str
+
+
+def find_files(root: Path) -> tuple[list[RecordFile], list[Problem]]:
+    """Every record file under `root`, sorted; strays are problems."""
+    found: list[RecordFile] = []
     problems: list[Problem] = []
     shown = display_root(root)
     for entry in sorted(root.iterdir()):
@@ -58,7 +67,7 @@ def find_files(root: Path) -> tuple[list[tuple[str, Path, str]], list[Problem]]:
     return found, problems
 
 
-def _walk(root: Path, folder: Path, shown: str, found: list[tuple[str, Path, str]], problems: list[Problem]) -> None:
+def _walk(root: Path, folder: Path, shown: str, found: list[RecordFile], problems: list[Problem]) -> None:
     # Directory entries carry their type from the listing itself: no stat call per file.
     relative = folder.relative_to(root).as_posix()
     try:
@@ -78,7 +87,8 @@ def _walk(root: Path, folder: Path, shown: str, found: list[tuple[str, Path, str
         elif entry.is_dir():
             _walk(root, Path(entry.path), shown, found, problems)
         elif entry.name.endswith(_EXTENSIONS):
-            found.append((relative.split("/", 1)[0], Path(entry.path), where))
+            # Plain strings: this runs for every file on every build.
+            found.append(RecordFile(relative.split("/", 1)[0], entry.path, where, entry.name.rsplit(".", 1)[0]))
         else:
             problems.append(problem("unexpected-file", where, 1, 1, name=entry.name))
 
@@ -155,12 +165,16 @@ def _validate(root: Path, parsed: ParseCache, memory: Memory | None) -> Reposito
     # and references to them should not add a misleading "no such id".
     present: dict[str, set[str]] = {kind: set() for kind in KINDS}
     known: dict[str, tuple[str, Loaded | None]] = {
-        shown: memory.record(file, shown) if memory else ("", None) for _, file, shown in files
+        file.shown: memory.record(file.path, file.shown) if memory else ("", None) for file in files
     }
-    unknown = [(file, shown) for _, file, shown in files if known[shown][1] is None]
+    unknown = [(Path(file.path), file.shown) for file in files if known[file.shown][1] is None]
     documents = dict(zip([shown for _, shown in unknown], _load_all(unknown, parsed), strict=True))
-    for kind, file, shown in files:
-        present[kind].add(file.stem)
+    if memory:
+        for path, shown in unknown:
+            if documents[shown][2]:
+                memory.note(path, documents[shown][2])
+    for kind, _, shown, stem in files:
+        present[kind].add(stem)
         digest, remembered = known[shown]
         if remembered is not None:
             parsed.put(digest, remembered.doc.data)
@@ -170,20 +184,20 @@ def _validate(root: Path, parsed: ParseCache, memory: Memory | None) -> Reposito
         problems.extend(found)
         if doc is None:
             continue
-        record, found = check_record(kind, file.stem, doc)
+        record, found = check_record(kind, stem, doc)
         problems.extend(found)
         if record is not None:
-            loaded.append(Loaded(kind, file.stem, record, doc))
-            # Remembered only under the digest of the bytes actually checked: the file may have
-            # changed between hashing and reading.
-            if memory and digest == read:
-                memory.remember(shown, digest, loaded[-1])
+            loaded.append(Loaded(kind, stem, record, doc))
+            if memory and read:
+                memory.remember(shown, read, loaded[-1])
     if memory:
-        memory.keep_only({shown for _, _, shown in files})
+        memory.keep_only({file.shown for file in files})
     site = model.Site()
     site_file = root / SITE_FILE
     if site_file.is_file():
-        doc, found, _ = _load(site_file, f"{display_root(root)}/{SITE_FILE}", parsed)
+        doc, found, digest = _load(site_file, f"{display_root(root)}/{SITE_FILE}", parsed)
+        if memory and digest:
+            memory.note(site_file, digest)
         problems.extend(found)
         if doc is not None:
             checked, found = _check_schema("site", model.Site, doc)

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 
 import feedparser
@@ -14,8 +15,10 @@ import pytest
 
 from bench.synthetic import generate
 from builder import escape
-from builder.exports import FEED_SIZE, exports
+from builder import exports as exports_module
+from builder.exports import FEED_SIZE, _dump, exports, timelinejs
 from builder.model import KINDS
+from builder.reuse import Memory, Pieces
 from builder.validate import validate
 
 from .conftest import SAMPLE
@@ -62,6 +65,37 @@ def test_json_exports_validate_against_their_schemas(files: dict[str, str], kind
     first = next(iter(broken))
     broken[first] = {**broken[first], "unknown_field": 1}
     assert not jsonschema.Draft202012Validator(schema).is_valid(broken), "the schema is not a check that cannot fail"
+
+
+def test_files_put_together_from_record_pieces_read_as_one_document_would(files: dict[str, str]) -> None:
+    sample = validate(SAMPLE)
+    for kind in KINDS:
+        records = {
+            rid: r.model_dump(mode="json", by_alias=True, exclude_none=True) for rid, r in getattr(sample, kind).items()
+        }
+        assert files[f"data/{kind}.json"] == _dump(records), kind
+    assert files["data/timeline.json"] == _dump(timelinejs(sample))
+    rows = list(csv.reader(io.StringIO(files["data/events.csv"])))
+    assert len(rows) == len(sample.events) + 1 and all(len(row) == len(rows[0]) for row in rows)
+
+
+def test_kept_pieces_follow_an_edited_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "briefings"
+    shutil.copytree(SAMPLE, data)
+    memory, pieces = Memory(), Pieces()
+    exports(validate(data, None, memory), None, pieces=pieces)
+    pieces.done()
+    herat = data / "events" / "herat-captured.yaml"
+    herat.write_text(herat.read_text(encoding="utf-8").replace("title: ", "title: Revised, ", 1), encoding="utf-8")
+    memory.begin()  # a new build: what the last one read may have changed since
+    made: list[str] = []
+    real = exports_module._record_json
+    monkeypatch.setattr(exports_module, "_record_json", lambda rid, record: made.append(rid) or real(rid, record))
+    again = exports(validate(data, None, memory), None, pieces=pieces)
+    assert made == ["herat-captured"], "only the edited record's JSON is made again"
+    assert again == exports(validate(data), None), "kept pieces give the same files as none"
+    assert "Revised, " in json.loads(again["data/events.json"])["herat-captured"]["title"]
+    assert "Revised, " in again["data/events.csv"] and "Revised, " in again["data/timeline.json"]
 
 
 def test_the_csv_has_one_row_per_event(files: dict[str, str]) -> None:
