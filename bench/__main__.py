@@ -57,6 +57,7 @@ from builder.write import write
 from .synthetic import generate
 
 ROUNDS = 3
+TRASH = ".bench-trash"
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = ((1_000, 100), (10_000, 1_000))
 SMALL_SIZES = ((200, 20), (2_000, 200))
@@ -170,12 +171,26 @@ def use_cache_in(work: Path) -> None:
 
 
 def clear(work: Path) -> None:
-    """Remove every trace of earlier builds, so the next one is cold."""
+    """Move every trace of earlier builds out of the way, so the next build is cold.
+
+    Moved, not deleted: deleting thousands of files just before a build makes the file system
+    (ext4 mounted with `discard` here) stall that build's own file creation for a second or more,
+    which a build in a fresh clone never meets. `empty_trash` deletes them once the timing is over.
+    """
     generated = work / "docs" / pipeline.GENERATED
     if generated.is_symlink():
         generated.unlink()
-    for folder in (generated, work / "docs" / f".{pipeline.GENERATED}", work / ".cache"):
-        shutil.rmtree(folder, ignore_errors=True)
+    trash = work / TRASH / str(time.monotonic_ns())
+    trash.mkdir(parents=True)
+    for number, folder in enumerate((generated, work / "docs" / f".{pipeline.GENERATED}", work / ".cache")):
+        if folder.exists():
+            folder.rename(trash / str(number))
+
+
+def empty_trash(work: Path) -> None:
+    """Delete what `clear` moved away, and let the file system finish that work before anything is timed."""
+    shutil.rmtree(work / TRASH, ignore_errors=True)
+    os.sync()
 
 
 def snapshot(docs: Path) -> tuple[Path, dict[str, File]]:
@@ -249,6 +264,7 @@ def builder_rounds(data: Path, work: Path, measured: Measured) -> None:
         # `make site` after an edit: a new process, with only the parse cache from earlier runs.
         edit_event(data, ROUNDS + index)
         measured.edit_one_off = min(measured.edit_one_off, timed(lambda: build(data, docs)))
+        empty_trash(work)
     measured.noop, measured.edit = noop, edit
 
 
@@ -278,6 +294,7 @@ def builder_process(data: Path, work: Path) -> tuple[float, float]:
         if process.returncode:
             output.seek(0)
             raise BenchError(f"builder failed in {work}:\n{output.read().decode(errors='replace')}")
+    empty_trash(work)
     return seconds, usage.ru_maxrss / 1024
 
 

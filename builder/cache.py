@@ -92,6 +92,11 @@ class ParseCache:
     def put(self, key: str, data: dict[str, Any]) -> None:
         self.used[key] = data
 
+    def begin(self) -> None:
+        """Start another build with this cache: what the last one used can be found again."""
+        self.stored.update(self.used)
+        self.used = {}
+
     def save(self) -> None:
         """Store what this build used, and only that, when it differs from what was stored."""
         if self.path is None or self.used.keys() == self.stored.keys():

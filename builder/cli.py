@@ -61,7 +61,10 @@ def main(argv: list[str] | None = None) -> int:
 
         # The preview builds again on every save: one memory across its builds lets each redo only what changed.
         memory = Memory()
-        return serve(args.data, args.docs, args.addr, rebuild=lambda: _build(args.data, args.docs, memory))
+        try:
+            return serve(args.data, args.docs, args.addr, rebuild=lambda: _build(args.data, args.docs, memory))
+        finally:
+            memory.close()
     if args.command == "new":
         folder = next(k for k in KINDS if SINGULAR[k] == args.kind)
         try:

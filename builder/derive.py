@@ -9,6 +9,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from weakref import WeakValueDictionary
 
 from .model import Briefing, ControlChange, Event, Repository, StatusStep, TimeOfDay
 
@@ -161,6 +162,20 @@ class Holding:
     change: ControlChange
 
 
+# The Holding made from the same records is the same object, so later builds that compare what they
+# were given with what an earlier build was given (see `reuse`) find it at once. Weak values: an
+# entry lives as long as its Holding, which holds its records, so their ids stay theirs meanwhile.
+_HOLDINGS: WeakValueDictionary[tuple[str, str, int, str, int], Holding] = WeakValueDictionary()
+
+
+def _holding(place: str, holder: str, step: StatusStep, event_id: str, change: ControlChange) -> Holding:
+    key = (place, holder, id(step), event_id, id(change))
+    found = _HOLDINGS.get(key)
+    if found is None:
+        found = _HOLDINGS[key] = Holding(place, holder, step, event_id, change)
+    return found
+
+
 def _known_on(steps: list[StatusStep], fallback: date, day: date) -> bool:
     first = steps[0]
     return (first.date.start if first.date else fallback) <= day
@@ -191,7 +206,7 @@ class Control:
                 continue
             step = status_on(change.status, day, start)
             if step.status not in ("denied", "retracted"):
-                return Holding(place, change.to, step, event_id, change)
+                return _holding(place, change.to, step, event_id, change)
         return None
 
     def on(self, day: date, places: Iterable[str] | None = None) -> dict[str, Holding]:

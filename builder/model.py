@@ -743,6 +743,7 @@ class Repository:
     """Figure id -> (id of the event that gives it, the figure)."""
 
 
+@cache
 def reference(model: type[BaseModel]) -> list[dict[str, Any]]:
     """Each field of a record as an editor needs it: key, what it takes, required, what it is for."""
     schema = json_schema(model)

@@ -79,13 +79,21 @@ def _build(data: Path, docs: Path, memory: Memory | None) -> tuple[int, bool]:
     seen = memory.revision
     if last and current and (last["inputs"], last["build"]) == (upfront, current.name):
         return int(str(last["pages"])), False
-    parsed = cache.ParseCache.open(state / cache.PARSED)
+    opened = not (lasting and memory.parsed)
+    parsed = cache.ParseCache.open(state / cache.PARSED) if opened else memory.parsed or cache.ParseCache()
+    parsed.begin()
     memory.made_by_builder(made_by)
     try:
         repository = check(data, parsed, memory)
     finally:
-        # Files that loaded cleanly are worth keeping even when others have problems.
-        parsed.save()
+        # Files that loaded cleanly are worth keeping even when others have problems. A lasting
+        # memory keeps the cache open and saves it when its process is done (`Memory.close`).
+        if opened:
+            parsed.save()
+        if lasting:
+            memory.parsed = parsed
+    # A one-off build is done with the loaded data: the memory is better spent on rendering.
+    del parsed
     # After validation, which noted the digest of every record file it read: those are not read again,
     # and when none differed from what the first stamp saw, that stamp stands.
     inputs = upfront if upfront and memory.revision == seen else input_stamp(data, docs, made_by, memory)

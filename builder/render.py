@@ -212,7 +212,8 @@ class Homes:
 
 
 def month_key(day: date) -> str:
-    return f"{day:%Y-%m}"
+    # Not f"{day:%Y-%m}": strftime is several times slower, and this runs for every record link.
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 UNDATED = "undated"
@@ -538,8 +539,7 @@ def _pages(
         listings(f"tags/{tag}.md", "tag.md", events, quotes, title=f"Tag: {tag}", tag=tag)
     page(
         PLACES_PAGE, "places.md", as_of=latest_day, holdings=holdings,
-        map=pictures.control_map(repository.places, holdings, names, _used(palette, holdings),
-                                 f"Control of places as of {format_day(latest_day)}") if latest_day else "",
+        map=reuse.Later(_whole_map, holdings, names, palette, latest_day) if latest_day else "",
     )  # fmt: skip
     page(ACTORS_PAGE, "actors.md")
     kinds = [(kind, SINGULAR[kind], model_reference(model)) for kind, model in KINDS.items()]
@@ -654,6 +654,14 @@ def _places_in(repository: Repository, edition: derive.Edition, changes: derive.
         places.update(event.places)
         places.update(change.place for change in event.control)
     return places
+
+
+def _whole_map(
+    repository: Repository, holdings: dict[str, derive.Holding], names: dict[str, str], palette: dict[str, str],
+    day: date,
+) -> Markup:  # fmt: skip
+    caption = f"Control of places as of {format_day(day)}"
+    return pictures.control_map(repository.places, holdings, names, _used(palette, holdings), caption)
 
 
 def _front_matter(repository: Repository, edition: derive.Edition) -> str:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pydantic import BaseModel
 
+from .cache import ParseCache
 from .model import Repository
 from .write import Written
 
@@ -259,6 +260,8 @@ class Memory:
         """The repository every page in `pages` is right for."""
         self.pieces = Pieces()
         self.written = Written()
+        self.parsed: ParseCache | None = None
+        """The parse cache, open across builds; saved by `close`, or by a build that opened it."""
         self.made_by = ""
         """The digest of the builder that rendered `pages`: a different builder renders differently."""
 
@@ -302,6 +305,11 @@ class Memory:
         else:
             self._digests.pop(name, None)
 
+    def close(self) -> None:
+        """Save what later builds added to the parse cache, for the next process."""
+        if self.parsed is not None:
+            self.parsed.save()
+
     def made_by_builder(self, made_by: str) -> None:
         """Forget the pages and export pieces of another builder (its templates, say, have changed since)."""
         if made_by != self.made_by:
@@ -326,7 +334,9 @@ class Memory:
         return digest, known[1] if known[0] == digest else None
 
     def remember(self, shown: str, digest: str, loaded: Loaded) -> None:
-        self._records[shown] = (digest, loaded)
+        # A one-off build's memory dies with the build: holding every document till then costs memory.
+        if self.lasting:
+            self._records[shown] = (digest, loaded)
 
     def keep_only(self, shown: set[str]) -> None:
         """Forget records of files that are gone, so a deleted and re-added file is read again."""
