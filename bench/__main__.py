@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -281,21 +282,23 @@ def run_mkdocs(work: Path) -> float:
 
 
 def builder_process(data: Path, work: Path) -> tuple[float, float]:
-    """Wall time and peak resident memory (MiB) of a cold `python -m builder build` in its own process."""
+    """Wall time and peak resident memory (MiB) of a cold `python -m builder build` in its own process.
+
+    Started through `bench.peak`, so that its peak is the builder's (and its workers') alone.
+    """
     clear(work)
-    command = [sys.executable, "-m", "builder", "build", "--data", str(data)]
-    with tempfile.TemporaryFile() as output:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=work, stdout=output, stderr=subprocess.STDOUT)
-        # wait4 gives this one child's usage; RUSAGE_CHILDREN would be the maximum over MkDocs's runs too.
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode:
-            output.seek(0)
-            raise BenchError(f"builder failed in {work}:\n{output.read().decode(errors='replace')}")
+    command = [sys.executable, "-m", "bench.peak", sys.executable, "-m", "builder", "build", "--data", str(data)]
+    done = subprocess.run(
+        command, cwd=work, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
     empty_trash(work)
-    return seconds, usage.ru_maxrss / 1024
+    try:
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError) as error:
+        raise BenchError(f"no measurement from bench.peak in {work}:\n{done.stdout}{done.stderr}") from error
+    if result["code"]:
+        raise BenchError(f"builder failed in {work}:\n{done.stdout}{done.stderr}")
+    return float(result["seconds"]), float(result["peak_kib"]) / 1024
 
 
 def measure(data: Path, work: Path, label: str) -> Measured:

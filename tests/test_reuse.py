@@ -1,0 +1,207 @@
+"""A builder that remembers (the preview) gives exactly the pages a fresh build would, doing less work."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from markupsafe import Markup
+
+from bench.synthetic import generate
+from builder import parallel, pipeline, render, reuse
+from builder.render import render as render_pages
+from builder.reuse import Later, Memory, same
+from builder.validate import validate
+
+from .conftest import SAMPLE
+
+
+@dataclass(frozen=True)
+class Pair:
+    left: object
+    right: object
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (1, True),
+        ("&", Markup("&")),
+        (Decimal("1.0"), Decimal("1.00")),
+        ([1, 2], (1, 2)),
+        ({"a": 1, "b": 2}, {"b": 2, "a": 1}),
+        (Pair("x", [1]), Pair("x", [2])),
+        (Later(len, "ab"), Later(str, "ab")),
+        (object(), object()),
+    ],
+)
+def test_values_that_print_differently_are_not_the_same(a: object, b: object) -> None:
+    assert not same(a, b)
+
+
+def test_equal_values_of_one_type_are_the_same() -> None:
+    model = validate(SAMPLE).events["herat-captured"]
+    copy = type(model).model_validate(model.model_dump(by_alias=True))
+    assert copy is not model and same(model, copy)
+    assert same({"k": [Pair("x", (1, Markup("<b>")))]}, {"k": [Pair("x", (1, Markup("<b>")))]})
+    assert same(Later(len, [1]), Later(len, [1]))
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> tuple[Path, Path]:
+    data, docs = tmp_path / "briefings", tmp_path / "docs"
+    shutil.copytree(SAMPLE, data)
+    docs.mkdir()
+    return data, docs
+
+
+def built(docs: Path) -> dict[str, bytes]:
+    folder = docs / pipeline.GENERATED
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pages rendered (not reused), in this process."""
+    pages: list[str] = []
+    real = render._render
+
+    def counting(template: object, page: str, *args: object, **kwargs: object) -> str:
+        pages.append(page)
+        return real(template, page, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "_render", counting)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 10**9)
+    return pages
+
+
+def replace(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text, (file, old)
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+HERAT = "events/herat-captured.yaml"
+REPORTED = "  - status: reported\n    date: 2021-08-13\n    sources:\n"
+DENIED = "  - status: denied\n    date: 2021-08-13\n    by: afghan-government\n    sources:\n"
+EDITS: dict[str, Callable[[Path], None]] = {
+    "title": lambda data: replace(data / HERAT, "title: ", "title: Revised, "),
+    "date": lambda data: replace(data / HERAT, "date: 2021-08-12~\nkind", "date: 2021-07-30\nkind"),
+    "status": lambda data: replace(data / HERAT, REPORTED, DENIED),
+    "place name": lambda data: replace(data / "places/herat.yaml", "name: Herat", "name: Herāt"),
+    "source": lambda data: replace(data / "sources/reuters-kandahar-2021-08-13.yaml", "title: ", "title: Updated, "),
+    "new event": lambda data: shutil.copy(data / "events/ghazni-captured.yaml", data / "events/ghazni-again.yaml"),
+    "removed quote": lambda data: (data / "quotes/mcconnell-more-support.yaml").unlink(),
+    "site": lambda data: replace(data / "site.yaml", "title: ", "title: The "),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_a_remembering_build_gives_the_pages_a_fresh_one_does(
+    site: tuple[Path, Path], rendered: list[str], edit: str
+) -> None:
+    data, docs = site
+    memory = Memory()
+    pipeline.build(data, docs, memory)
+    everything = len(rendered)
+    rendered.clear()
+    EDITS[edit](data)
+    pipeline.build(data, docs, memory)
+    after_edit = built(docs)
+    again = len(rendered)
+
+    fresh = docs.parent / "fresh"
+    fresh.mkdir()
+    pipeline.build(data, fresh)
+    assert after_edit == built(fresh), "the remembered pages differ from a fresh build's"
+    if edit != "site":
+        assert 0 < again < everything, f"{again} of {everything} pages rendered again"
+
+
+def test_pages_are_reused_only_while_what_they_read_is_unchanged(site: tuple[Path, Path], rendered: list[str]) -> None:
+    data, docs = site
+    memory = Memory()
+    pipeline.build(data, docs, memory)
+    rendered.clear()
+    EDITS["title"](data)
+    pipeline.build(data, docs, memory)
+    assert "timeline/2021-08.md" in rendered and "places/herat.md" in rendered
+    assert "places/kandahar-city.md" not in rendered and "actors/joe-biden.md" not in rendered
+
+
+def test_a_file_changed_right_after_it_was_hashed_is_hashed_again(tmp_path: Path) -> None:
+    file = tmp_path / "record.yaml"
+    file.write_text("title: one\n", encoding="utf-8")
+    memory = Memory()
+    first = memory.digest(file)
+    # Same size, and on a coarse clock the same time: only the racy rule catches it.
+    status = file.stat()
+    file.write_text("title: two\n", encoding="utf-8")
+    os.utime(file, ns=(status.st_atime_ns, status.st_mtime_ns))
+    memory.begin()
+    assert memory.digest(file) != first
+
+
+def test_an_old_file_is_hashed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    file = tmp_path / "record.yaml"
+    file.write_text("title: one\n", encoding="utf-8")
+    # Its change time cannot be set back, so the file counts as old at once.
+    monkeypatch.setattr(reuse, "_RACY_NS", 0)
+    memory = Memory()
+    first = memory.digest(file)
+    opened: list[str] = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda *args, **kwargs: opened.append(args[0]) or real_open(*args, **kwargs))
+    memory.begin()
+    assert memory.digest(file) == first and opened == []
+
+
+def test_split_map_keeps_order_and_runs_meanwhile_here() -> None:
+    here: list[int] = []
+
+    def square(n: int) -> tuple[int, int]:
+        time.sleep(0.001)
+        return n * n, os.getpid()
+
+    results = parallel.split_map(square, list(range(200)), workers=2, meanwhile=lambda: here.append(os.getpid()))
+    assert [square for square, _ in results] == [n * n for n in range(200)]
+    assert here == [os.getpid()]
+    assert len({pid for _, pid in results}) == 2, "the work was shared by two processes"
+
+
+def test_a_failing_worker_fails_the_map() -> None:
+    def work(n: int) -> int:
+        if n == 150:
+            raise ValueError("no 150")
+        return n
+
+    with pytest.raises((parallel.ChildError, ValueError), match="no 150"):
+        parallel.split_map(work, list(range(200)), workers=2)
+
+
+def test_a_process_with_other_threads_does_not_fork() -> None:
+    stop = threading.Event()
+    watcher = threading.Thread(target=stop.wait)
+    watcher.start()
+    try:
+        assert parallel.workers_for(10_000) == 1
+    finally:
+        stop.set()
+        watcher.join()
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    yield generate(tmp_path_factory.mktemp("synthetic") / "briefings", 400, briefings=30)
+
+
+def test_pages_rendered_in_workers_are_those_rendered_here(synthetic: Path) -> None:
+    repository = validate(synthetic)
+    assert render_pages(repository, workers=2) == render_pages(repository, workers=1)
