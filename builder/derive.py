@@ -48,6 +48,7 @@ def editions(repository: Repository) -> list[Edition]:
     """Every published briefing with its period and the events in it, oldest first."""
     ordered = published(repository)
     chosen = _periods(repository, ordered)
+    order = {event_id: event_order(event, event_id) for event_id, event in repository.events.items()}
     result = []
     for index, (briefing_id, briefing) in enumerate(ordered):
         previous = ordered[index - 1] if index else None
@@ -59,7 +60,7 @@ def editions(repository: Repository) -> list[Edition]:
                 previous=previous[0] if previous else None,
                 next=following[0] if following else None,
                 since=briefing.since or (previous[1].as_of if previous else None),
-                events=tuple(sorted(chosen[index], key=lambda e: event_order(repository.events[e], e), reverse=True)),
+                events=tuple(sorted(chosen[index], key=order.__getitem__, reverse=True)),
             )
         )
     return result
@@ -190,18 +191,22 @@ class Control:
         # (date, place) for every date on which a place's holding can change: when its event
         # began, and when each status of the change took effect.
         self.turns: list[tuple[date, str]] = []
+        # Each change with its event's start, latest first, as `holding` searches them.
+        self._latest_first: dict[str, list[tuple[str, ControlChange, date]]] = {}
         for event_id, change in control_changes(repository):
             self.by_place.setdefault(change.place, []).append((event_id, change))
             start = repository.events[event_id].date.start
+            self._latest_first.setdefault(change.place, []).append((event_id, change, start))
             self.turns += [(step.date.start if step.date else start, change.place) for step in change.status]
             self.turns.append((start, change.place))
         self.turns.sort()
+        for changes in self._latest_first.values():
+            changes.reverse()
 
     def holding(self, place: str, day: date) -> Holding | None:
         """The latest change at `place` known by `day` that was not denied or retracted then."""
         # The latest change wins, so the search runs from the latest and stops at the first that counts.
-        for event_id, change in reversed(self.by_place.get(place, ())):
-            start = self.repository.events[event_id].date.start
+        for event_id, change, start in self._latest_first.get(place, ()):
             if start > day or not _known_on(change.status, start, day):
                 continue
             step = status_on(change.status, day, start)

@@ -597,7 +597,7 @@ def _pages(
     monthly(SOURCES_DIR, f"{SOURCES_DIR}/index.md", "Sources", "sources.md",
             _grouped(sources, lambda source_id: month_key(repository.sources[source_id].published.end)),
             ("source", "sources"), "Every source the records cite, by month of publication, and what cites it.",
-            lambda items: {"cited_by": {source_id: cited_by.get(source_id, []) for source_id in items}})  # fmt: skip
+            lambda items: {"cited_by": {source_id: cited_by[source_id] for source_id in items}})  # fmt: skip
     return pages, editions, index.control
 
 
@@ -705,19 +705,23 @@ def _quotes_newest_first(repository: Repository) -> list[str]:
     return sorted(repository.quotes, key=lambda q: (_quote_day(repository, q) or date.min, q), reverse=True)
 
 
-def _cited_by(repository: Repository) -> dict[str, list[tuple[str, str, str]]]:
-    """Source id -> [(kind, id, title)] of every event and quote that cites it."""
-    cited: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+def _cited_by(repository: Repository) -> dict[str, tuple[list[str], list[str]]]:
+    """Source id -> (ids of the events, ids of the quotes that cite it), each in id order.
+
+    Ids only: the page reads titles from the records, so it depends on them like on any record.
+    """
+    cited: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     for event_id, event in repository.events.items():
         ids = set(event.sources) | {s for step in event.status for s in step.sources}
         ids |= {s for f in event.figures for s in f.sources} | {s for c in event.control for s in c.sources}
         for source_id in ids:
-            cited[source_id].append(("event", event_id, event.title))
+            cited[source_id][0].append(event_id)
     for quote_id, quote in repository.quotes.items():
         for source_id in quote.sources:
-            cited[source_id].append(("quote", quote_id, quote.text))
-    for entries in cited.values():
-        entries.sort()
+            cited[source_id][1].append(quote_id)
+    for events, quotes in cited.values():
+        events.sort()
+        quotes.sort()
     return cited
 
 

@@ -45,6 +45,9 @@ class Written:
 
     build: str = ""
     pages: dict[str, tuple[str | bytes, bytes]] = field(default_factory=dict)
+    spare: str = ""
+    """The build before `build`, kept to become the next one by changing only what differs."""
+    spare_pages: dict[str, tuple[str | bytes, bytes]] = field(default_factory=dict)
 
 
 def _encoded(content: str | bytes) -> bytes:
@@ -85,9 +88,19 @@ def write(pages: dict[str, str | bytes], target: Path, known: Written | None = N
     current = _current(target)
     # What this process wrote is what is there, unless the folder changed hands since.
     trusted = current is not None and current.name == known.build
+    now = {path: (pages[path], digests[path]) for path in pages}
     if current is not None and current.name == name and current.is_dir():
-        known.build, known.pages = name, {path: (pages[path], digests[path]) for path in pages}
+        known.build, known.pages = name, now
         return False
+    spare = store / known.spare if trusted and known.spare and known.spare != name else None
+    if current is not None and spare is not None and spare.is_dir():
+        # Forgotten first: if updating it fails halfway, it is no longer what `known` says.
+        had, known.spare, known.spare_pages = known.spare_pages, "", {}
+        final = _update(spare, name, checked, digests, had, current, known.pages)
+        _swap_link(target, final)
+        known.spare, known.spare_pages = current.name, known.pages
+        known.build, known.pages = name, now
+        return True
     store.mkdir(parents=True, exist_ok=True)
     staging = store / f"tmp-{name}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -113,11 +126,55 @@ def write(pages: dict[str, str | bytes], target: Path, known: Written | None = N
         shutil.rmtree(final)
     staging.rename(final)
     _swap_link(target, final)
+    # A process that will write again keeps the previous build to update into its next one.
+    keep = current if trusted and current is not None and current.name != final.name else None
     for leftover in store.iterdir():
-        if leftover != final:
+        if leftover.name not in (final.name, keep.name if keep else None):
             shutil.rmtree(leftover, ignore_errors=True)
-    known.build, known.pages = name, {path: (pages[path], digests[path]) for path in pages}
+    known.spare, known.spare_pages = (keep.name, known.pages) if keep else ("", {})
+    known.build, known.pages = name, now
     return True
+
+
+def _update(
+    spare: Path,
+    name: str,
+    checked: dict[PurePosixPath, str | bytes],
+    digests: dict[str, bytes],
+    had: dict[str, tuple[str | bytes, bytes]],
+    current: Path,
+    current_pages: dict[str, tuple[str | bytes, bytes]],
+) -> Path:
+    """Turn the spare build, which holds `had`, into the one with `checked`, and name it for them.
+
+    Its files may be hard links shared with other builds, so none is written in place: a changed
+    file is a new file (or a link to the current build's, when that already holds the bytes)
+    renamed over the old entry.
+    """
+    folders = {spare / PurePosixPath(path).parent for path in had}
+    for relative, content in sorted(checked.items()):
+        path = relative.as_posix()
+        if path in had and had[path][1] == digests[path]:
+            continue
+        destination = spare / relative
+        if destination.parent not in folders:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(destination.parent)
+        fresh = destination.with_name(f".{destination.name}.new")
+        fresh.unlink(missing_ok=True)
+        if path in current_pages and current_pages[path][1] == digests[path]:
+            os.link(current / relative, fresh)
+        else:
+            fresh.write_bytes(_encoded(content))
+        os.replace(fresh, destination)
+    wanted = {relative.as_posix() for relative in checked}
+    for path in had.keys() - wanted:
+        (spare / path).unlink(missing_ok=True)
+    final = spare.parent / name
+    if final.exists():
+        shutil.rmtree(final)
+    spare.rename(final)
+    return final
 
 
 def _current(target: Path) -> Path | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.write import WriteError, write
+from builder.write import WriteError, Written, write
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -48,6 +48,53 @@ def test_unchanged_pages_keep_their_file_and_deleted_pages_disappear(tmp_path: P
     assert (target / "index.md").stat().st_mtime_ns == kept.st_mtime_ns
     assert tree(target) == {"briefings/2021-08-13.md": b"# 13 August, revised\n", "index.md": b"# Home\n"}
     assert len(list((tmp_path / ".generated").iterdir())) == 1, "old builds are cleaned up"
+
+
+def test_a_writer_that_remembers_updates_its_spare_build_and_never_the_live_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A relative target, as `briefings build` writes docs/generated.
+    monkeypatch.chdir(tmp_path)
+    target, known = Path("generated"), Written()
+    versions: list[dict[str, str | bytes]] = [
+        PAGES,
+        {**PAGES, "index.md": "# Home, two\n", "places/herat.md": "# Herat\n"},
+        {**PAGES, "index.md": "# Home, three\n", "places/herat/2020.md": "# 2020\n"},
+        {"index.md": "# Home, three\n", "a.css": b"x{}"},
+        PAGES,
+    ]
+    for number, pages in enumerate(versions):
+        live_before = tree(target) if number else {}
+        write(pages, target, known)
+        assert tree(target) == {path: c.encode() if isinstance(c, str) else c for path, c in pages.items()}
+        if number:
+            builds = list((tmp_path / ".generated").iterdir())
+            assert len(builds) == 2, "the live build and the spare"
+            spare = next(build for build in builds if build.name != target.resolve().name)
+            assert tree(spare) == live_before, "the previous build is kept whole, as the next spare"
+    unchanged = (target / "a.css").stat()
+    write({**PAGES, "index.md": "# Home, six\n"}, target, known)
+    assert (target / "a.css").stat().st_ino == unchanged.st_ino, "an unchanged page stays the same file"
+    assert len(list((tmp_path / ".generated").iterdir())) == 2
+
+
+def test_a_failed_spare_update_is_not_trusted_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target, known = tmp_path / "generated", Written()
+    write(PAGES, target, known)
+    write({**PAGES, "index.md": "# Two\n"}, target, known)
+    live = tree(target)
+    original = Path.write_bytes
+
+    def failing(self: Path, data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(OSError):
+        write({**PAGES, "index.md": "# Three\n"}, target, known)
+    assert tree(target) == live
+    monkeypatch.setattr(Path, "write_bytes", original)
+    write({**PAGES, "index.md": "# Four\n"}, target, known)
+    assert tree(target)["index.md"] == b"# Four\n" and tree(target)["a.css"] == b"x{}"
 
 
 @pytest.mark.parametrize(
