@@ -240,6 +240,16 @@ class Pieces:
         self._kept, self._used = self._used, {}
 
 
+@dataclass
+class Facts:
+    """What validation learns from one record alone, so an unchanged record is not looked at again."""
+
+    references: list[tuple[Any, str, str]] | None = None
+    """Every id it refers to: (where, kind, id)."""
+    clean_on: Any = None
+    """The day its own editorial rules last found nothing (some depend on the date)."""
+
+
 def _identity(status: os.stat_result) -> tuple[int, int, int, int]:
     return status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns
 
@@ -255,6 +265,7 @@ class Memory:
         self.revision = 0
         """Counts the notes that changed a digest this build had already seen or hashed."""
         self._records: dict[str, tuple[str, Loaded]] = {}
+        self._facts: dict[str, Facts] = {}
         self.pages: dict[str, Rendered] = {}
         self.rendered_from: Repository | None = None
         """The repository every page in `pages` is right for."""
@@ -337,8 +348,17 @@ class Memory:
         # A one-off build's memory dies with the build: holding every document till then costs memory.
         if self.lasting:
             self._records[shown] = (digest, loaded)
+            self._facts.pop(shown, None)
+
+    def facts(self, loaded: Loaded) -> Facts | None:
+        """What validation found out about a remembered record on its own, kept with it; None if not remembered."""
+        known = self._records.get(loaded.doc.path)
+        if known is None or known[1] is not loaded:
+            return None
+        return self._facts.setdefault(loaded.doc.path, Facts())
 
     def keep_only(self, shown: set[str]) -> None:
         """Forget records of files that are gone, so a deleted and re-added file is read again."""
         for name in set(self._records) - shown:
             del self._records[name]
+            self._facts.pop(name, None)

@@ -203,9 +203,9 @@ def _validate(root: Path, parsed: ParseCache, memory: Memory | None) -> Reposito
             checked, found = _check_schema("site", model.Site, doc)
             problems.extend(found)
             site = checked if isinstance(checked, model.Site) else site
-    repository, found = _link(site, loaded, present)
+    repository, found = _link(site, loaded, present, memory)
     problems.extend(found)
-    problems.extend(_editorial(loaded, repository))
+    problems.extend(_editorial(loaded, repository, memory))
     if problems:
         raise DataError(problems)
     return repository
@@ -365,7 +365,9 @@ def _allowed_keys(cls: type[Strict], loc: Loc) -> list[str]:
     return keys
 
 
-def _link(site: model.Site, loaded: list[Loaded], present: dict[str, set[str]]) -> tuple[Repository, list[Problem]]:
+def _link(
+    site: model.Site, loaded: list[Loaded], present: dict[str, set[str]], memory: Memory | None = None
+) -> tuple[Repository, list[Problem]]:
     """Check ids and references across records and build the repository."""
     problems: list[Problem] = []
     owners: dict[str, tuple[str, Loaded, Loc]] = {}
@@ -396,7 +398,7 @@ def _link(site: model.Site, loaded: list[Loaded], present: dict[str, set[str]]) 
     # A figure lives inside an event: while an event file fails, its figures cannot be known.
     figures_complete = present["events"] <= set(by_kind["events"])
     for item in loaded:
-        for loc, target, identifier in model.references(item.kind, item.record):
+        for loc, target, identifier in _references(item, memory):
             if identifier in known[target] or (target == "figures" and not figures_complete):
                 continue
             elsewhere = owners.get(identifier.casefold())
@@ -417,33 +419,54 @@ def _link(site: model.Site, loaded: list[Loaded], present: dict[str, set[str]]) 
     return repository, problems
 
 
-def _editorial(loaded: list[Loaded], repository: Repository) -> Iterator[Problem]:
+def _references(item: Loaded, memory: Memory | None) -> list[tuple[Loc, str, str]]:
+    facts = memory.facts(item) if memory else None
+    if facts is None:
+        return list(model.references(item.kind, item.record))
+    if facts.references is None:
+        facts.references = list(model.references(item.kind, item.record))
+    return facts.references
+
+
+def _editorial(loaded: list[Loaded], repository: Repository, memory: Memory | None = None) -> Iterator[Problem]:
     """The rules that make a briefing trustworthy: sources, claimants, sane dates."""
     today = date.today()
     for item in loaded:
-        record, doc = item.record, item.doc
-        if isinstance(record, model.Event):
-            if not record.sources:
-                yield doc.problem("no-source", ("sources",), what="this event")
-            if record.date.start > today:
-                yield doc.problem("dated-in-future", ("date",), what="this event", date=record.date, today=today)
-            yield from _steps(doc, ("status",), record.status)
-            for index, change in enumerate(record.control):
-                yield from _steps(doc, ("control", index, "status"), change.status)
-            for index, figure in enumerate(record.figures):
-                yield from _figure(doc, ("figures", index), figure)
-            for field in ("places", "actors", "sources", "tags"):
-                yield from _repeats(doc, (field,), getattr(record, field))
-        elif isinstance(record, model.Quote):
-            if not record.sources:
-                yield doc.problem("no-source", ("sources",), what="this quote")
-            if record.kind == "paraphrase" and record.text[:1] in _QUOTE_MARKS and record.text[-1:] in _QUOTE_MARKS:
-                yield doc.problem("paraphrase-in-quotes", ("text",))
-            for field in ("sources", "events", "tags"):
-                yield from _repeats(doc, (field,), getattr(record, field))
-        elif isinstance(record, model.Briefing):
-            yield from _briefing(doc, record, repository)
+        if isinstance(item.record, model.Briefing):
+            yield from _briefing(item.doc, item.record, repository)
+            continue
+        facts = memory.facts(item) if memory else None
+        if facts and facts.clean_on == today:
+            continue
+        found = list(_record_rules(item, today))
+        if facts and not found:
+            facts.clean_on = today
+        yield from found
     yield from _briefing_dates(loaded)
+
+
+def _record_rules(item: Loaded, today: date) -> Iterator[Problem]:
+    """The editorial rules an event or a quote must meet on its own."""
+    record, doc = item.record, item.doc
+    if isinstance(record, model.Event):
+        if not record.sources:
+            yield doc.problem("no-source", ("sources",), what="this event")
+        if record.date.start > today:
+            yield doc.problem("dated-in-future", ("date",), what="this event", date=record.date, today=today)
+        yield from _steps(doc, ("status",), record.status)
+        for index, change in enumerate(record.control):
+            yield from _steps(doc, ("control", index, "status"), change.status)
+        for index, figure in enumerate(record.figures):
+            yield from _figure(doc, ("figures", index), figure)
+        for field in ("places", "actors", "sources", "tags"):
+            yield from _repeats(doc, (field,), getattr(record, field))
+    elif isinstance(record, model.Quote):
+        if not record.sources:
+            yield doc.problem("no-source", ("sources",), what="this quote")
+        if record.kind == "paraphrase" and record.text[:1] in _QUOTE_MARKS and record.text[-1:] in _QUOTE_MARKS:
+            yield doc.problem("paraphrase-in-quotes", ("text",))
+        for field in ("sources", "events", "tags"):
+            yield from _repeats(doc, (field,), getattr(record, field))
 
 
 _QUOTE_MARKS = set("\"'“”‘’«»„")
