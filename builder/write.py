@@ -81,7 +81,7 @@ def write(pages: dict[str, str | bytes], target: Path, known: Written | None = N
     With `known`, what this process wrote last (updated here), unchanged pages are found in memory.
     """
     checked = {check_path(path): content for path, content in pages.items()}
-    known = known or Written()
+    lasting, known = known is not None, known or Written()
     digests = _digests(pages, known)
     name = _name(digests)
     store = _store(target)
@@ -91,6 +91,9 @@ def write(pages: dict[str, str | bytes], target: Path, known: Written | None = N
     now = {path: (pages[path], digests[path]) for path in pages}
     if current is not None and current.name == name and current.is_dir():
         known.build, known.pages = name, now
+        if lasting and not known.spare:
+            # A process that will write again starts with a spare, so even its first change is cheap.
+            known.spare, known.spare_pages = _linked_copy(current, store / f"spare-{name}").name, now
         return False
     spare = store / known.spare if trusted and known.spare and known.spare != name else None
     if current is not None and spare is not None and spare.is_dir():
@@ -134,6 +137,17 @@ def write(pages: dict[str, str | bytes], target: Path, known: Written | None = N
     known.spare, known.spare_pages = (keep.name, known.pages) if keep else ("", {})
     known.build, known.pages = name, now
     return True
+
+
+def _linked_copy(build: Path, copy: Path) -> Path:
+    """A copy of a build whose files are hard links to the build's."""
+    shutil.rmtree(copy, ignore_errors=True)
+    for folder, _, files in os.walk(build):
+        here = copy / os.path.relpath(folder, build)
+        here.mkdir(parents=True, exist_ok=True)
+        for file in files:
+            os.link(os.path.join(folder, file), here / file)
+    return copy
 
 
 def _update(

@@ -78,6 +78,18 @@ def test_a_writer_that_remembers_updates_its_spare_build_and_never_the_live_one(
     assert len(list((tmp_path / ".generated").iterdir())) == 2
 
 
+def test_a_writer_that_remembers_starts_with_a_spare(tmp_path: Path) -> None:
+    target = tmp_path / "generated"
+    write(PAGES, target)
+    known = Written()
+    assert write(dict(PAGES), target, known) is False
+    assert len(list((tmp_path / ".generated").iterdir())) == 2, "the live build and a spare of links to it"
+    live = target.resolve()
+    write({**PAGES, "index.md": "# Home, two\n"}, target, known)
+    assert tree(target)["index.md"] == b"# Home, two\n"
+    assert (live / "index.md").read_bytes() == b"# Home\n", "the build that was live is untouched"
+
+
 def test_a_failed_spare_update_is_not_trusted_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target, known = tmp_path / "generated", Written()
     write(PAGES, target, known)
