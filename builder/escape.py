@@ -66,6 +66,7 @@ def paragraphs(value: object) -> Markup:
     return Markup("\n\n".join(text(block) for block in blocks))
 
 
+@lru_cache(maxsize=1 << 12)
 def url(value: str) -> Markup:
     """An http or https address for a Markdown link target or an href attribute."""
     scheme = urlsplit(value.strip()).scheme.lower()
@@ -85,9 +86,13 @@ def title(value: object) -> str:
     return json.dumps(str(text(value)), ensure_ascii=False)
 
 
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@lru_cache(maxsize=1 << 16)
 def anchor(value: str) -> Markup:
     """An anchor id from a record id; ids are already strict slugs, this refuses anything else."""
-    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
+    if not _SLUG.fullmatch(value):
         raise ValueError(f"not an id: {value!r}")
     return Markup(value)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -112,7 +112,9 @@ def _environment() -> Environment:
 # --- formatting (plain text; the template escapes it) ----------------------------------------
 
 
+@cache
 def format_day(day: date) -> str:
+    # Cached: a site has a few thousand distinct days and prints each one thousands of times.
     return f"{day.day} {day:%B %Y}"
 
 
@@ -236,6 +238,17 @@ class Shown(SimpleNamespace):
     """A record as a template shows it. Attributes, not dict keys: Jinja looks names up as attributes first."""
 
 
+@lru_cache(maxsize=1 << 16)
+def _relative(folder: str, target: str) -> str:
+    """The path of `target` from a page in `folder` (both relative to the generated folder)."""
+    here = folder.split("/") if folder else []
+    there = target.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
+
+
 # --- view helpers -----------------------------------------------------------------------------
 
 
@@ -252,12 +265,7 @@ class View:
 
     def link(self, target: str, anchor: str = "") -> Markup:
         """A relative link from this page to `target` (a page path), with an optional anchor."""
-        here = self.page.split("/")[:-1]
-        there = target.split("/")
-        common = 0
-        while common < min(len(here), len(there) - 1) and here[common] == there[common]:
-            common += 1
-        relative = "/".join([".."] * (len(here) - common) + there[common:])
+        relative = _relative(self.page.rpartition("/")[0], target)
         return Markup(relative + (f"#{escape.anchor(anchor)}" if anchor else ""))
 
     def actor(self, actor_id: str | None) -> str:
