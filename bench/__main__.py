@@ -6,12 +6,13 @@ target names stay the same, so read `10k`/`1k` as "the larger"/"the smaller" rep
 
 Each repository gets its own working folder holding copies of the project's `mkdocs.yml`,
 `overrides/` and hand-written `docs/`, and its own builder cache (`BRIEFINGS_CACHE` points at its
-`.cache/briefings`, so a cold run can delete it). It is measured like this:
+`.cache/briefings`, so a cold run can start without it). It is measured like this:
 
 - Rounds (ROUNDS of them; each time is the best over the rounds, so the machine's load affects
   every measurement alike). Each round: the stages separately from scratch (load + validate,
   render with the hand-written pages, write); then a cold `pipeline.build` as `make site` runs
-  it (no memory), after deleting `docs/generated`, `docs/.generated` and `.cache`. Then, as the
+  it (no memory), after moving `docs/generated`, `docs/.generated` and `.cache` aside (see
+  `clear`; they are deleted once the round's timing is done). Then, as the
   preview runs them, in one process whose `reuse.Memory` a first (untimed) build fills: a no-op
   `pipeline.build`, and a `pipeline.build` after one event's title changed (a different event each
   round). Last, another event's title changed and a one-off build without memory, as `make site`
@@ -23,8 +24,9 @@ Each repository gets its own working folder holding copies of the project's `mkd
   is a needless rewrite.
 - MkDocs: one `mkdocs build` of the built pages, in a subprocess, because on 10,000 events it takes
   about a minute; per-page time is that over the Markdown pages in the generated tree.
-- Memory: a cold `python -m builder build` in its own process; its peak resident set comes from
-  `os.wait4` on that one child, so MkDocs's runs do not mix in.
+- Memory: a cold `python -m builder build` in its own process, with its forked workers; its peak
+  resident set comes from `os.wait4` in `bench.peak`, a small launcher, so neither MkDocs's runs
+  nor the bench's own memory mix in.
 
 The strict loader is compared with `yaml.CSafeLoader` on the larger repository's event files,
 alternating, best of ROUNDS. Every ratio divides two measurements of the same run.
