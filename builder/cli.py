@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import pipeline
 from .model import KINDS, SINGULAR
+from .parallel import ChildError
 from .problems import DataError, format_github, format_json, format_text, job_summary
 from .reuse import Memory
 from .scaffold import ScaffoldError, write_stub
@@ -104,6 +105,10 @@ def _build(data: Path, docs: Path, memory: Memory | None = None) -> int:
         return 1
     except (pipeline.BuildError, WriteError, OSError) as error:
         print(f"briefings: {error}; the previous pages are unchanged", file=sys.stderr)
+        return 1
+    except ChildError as error:
+        # The worker's traceback is for a bug report; its last line says what went wrong.
+        print(f"briefings: {str(error).strip().splitlines()[-1]}; the previous pages are unchanged", file=sys.stderr)
         return 1
     where = docs / pipeline.GENERATED
     print(f"{pages} pages {'written to' if changed else 'unchanged in'} {where}/")

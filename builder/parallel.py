@@ -14,6 +14,7 @@ import threading
 import traceback
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from multiprocessing.sharedctypes import Synchronized
 from typing import Any, TypeVar
 
@@ -63,10 +64,12 @@ def split_map(
         return [work(item) for item in items]
     context = multiprocessing.get_context("fork")
     claimed = context.Value("l", 0)
-    children = []
+    children: list[tuple[BaseProcess, Connection]] = []
     for _ in range(1, workers):
         reader, writer = context.Pipe(duplex=False)
-        child = context.Process(target=_child, args=(work, items, claimed, writer), daemon=True)
+        # Each child closes the other children's pipes it inherits, so none keeps another's open.
+        others = [other for _, other in children]
+        child = context.Process(target=_child, args=(work, items, claimed, writer, others), daemon=True)
         child.start()
         writer.close()
         children.append((child, reader))
@@ -75,21 +78,22 @@ def split_map(
             meanwhile()
         done = _claim(work, items, claimed)
         for _, reader in children:
-            outcome, payload = reader.recv()
+            try:
+                outcome, payload = reader.recv()
+            except EOFError as error:
+                raise ChildError("a worker process ended without a result (killed, or out of memory?)") from error
             if outcome == "error":
                 raise ChildError(payload)
             done.update(payload)
-    except EOFError as error:
-        raise ChildError("a worker process ended without a result") from error
     except BaseException:
-        # A child blocked on sending results no one will read would never end.
-        for child, _ in children:
-            child.terminate()
+        # The others would go on with work no one wants, or block sending results no one reads.
+        for worker, _ in children:
+            worker.terminate()
         raise
     finally:
-        for child, reader in children:
+        for worker, reader in children:
             reader.close()
-            child.join()
+            worker.join()
     return [done[index] for index in range(len(items))]
 
 
@@ -105,7 +109,15 @@ def _claim(work: Callable[[Any], Any], items: Sequence[Any], claimed: Synchroniz
             done[index] = work(items[index])
 
 
-def _child(work: Callable[[Any], Any], items: Sequence[Any], claimed: Synchronized[int], writer: Connection) -> None:
+def _child(
+    work: Callable[[Any], Any],
+    items: Sequence[Any],
+    claimed: Synchronized[int],
+    writer: Connection,
+    others: list[Connection],
+) -> None:
+    for other in others:
+        other.close()
     try:
         writer.send(("ok", _claim(work, items, claimed)))
     except BaseException:  # everything goes back to the parent, which raises it

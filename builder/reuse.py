@@ -281,15 +281,18 @@ class Memory:
         the files may have changed since; those known by `stat` stay."""
         self._noted.clear()
 
-    def note(self, path: str | Path, digest: str) -> None:
-        """The digest of bytes this build read from `path` anyway, so it is not read again for the stamp."""
+    def note(self, path: str | Path, digest: str, read_since: int) -> None:
+        """The digest of bytes this build read from `path` anyway, so it is not read again for the stamp.
+
+        `read_since` is a `time.time_ns()` from before the bytes were read: a file changed after
+        that may hold other bytes than `digest`, so its `stat` is not kept with it.
+        """
         name = os.path.normpath(path)
         if self._noted.get(name) != digest:
             self.revision += 1
         self._noted[name] = digest
         if self.lasting:
-            # Taken after the read: a change since then is recent, so the racy rule leaves it out.
-            self._remember_digest(name, os.stat(name), digest)
+            self._remember_digest(name, os.stat(name), digest, read_since)
 
     def digest(self, path: str | Path) -> str:
         """The SHA-256 of a file's bytes: as noted in this build, else as last hashed when `stat` says
@@ -305,13 +308,14 @@ class Memory:
             return known[1]
         with open(name, "rb") as stream:
             digest = hashlib.file_digest(stream, "sha256").hexdigest()
-        self._remember_digest(name, status, digest)
+        # `status` is from before the read: a change after it makes the next `stat` differ.
+        self._remember_digest(name, status, digest, time.time_ns())
         self._noted[name] = digest
         return digest
 
-    def _remember_digest(self, name: str, status: os.stat_result, digest: str) -> None:
-        # A file changed this close to now could change again without its times moving on.
-        if max(status.st_mtime_ns, status.st_ctime_ns) < time.time_ns() - _RACY_NS:
+    def _remember_digest(self, name: str, status: os.stat_result, digest: str, read_at: int) -> None:
+        # A file changed this close to its reading could change again without its times moving on.
+        if max(status.st_mtime_ns, status.st_ctime_ns) < read_at - _RACY_NS:
             self._digests[name] = (_identity(status), digest)
         else:
             self._digests.pop(name, None)

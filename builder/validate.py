@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -168,11 +169,12 @@ def _validate(root: Path, parsed: ParseCache, memory: Memory | None) -> Reposito
         file.shown: memory.record(file.path, file.shown) if memory else ("", None) for file in files
     }
     unknown = [(Path(file.path), file.shown) for file in files if known[file.shown][1] is None]
+    reading = time.time_ns()
     documents = dict(zip([shown for _, shown in unknown], _load_all(unknown, parsed), strict=True))
     if memory:
         for path, shown in unknown:
             if documents[shown][2]:
-                memory.note(path, documents[shown][2])
+                memory.note(path, documents[shown][2], reading)
     for kind, _, shown, stem in files:
         present[kind].add(stem)
         digest, remembered = known[shown]
@@ -188,16 +190,18 @@ def _validate(root: Path, parsed: ParseCache, memory: Memory | None) -> Reposito
         problems.extend(found)
         if record is not None:
             loaded.append(Loaded(kind, stem, record, doc))
-            if memory and read:
+            # Only a record with no problem of its own is remembered: a remembered one is not checked again.
+            if memory and read and not found:
                 memory.remember(shown, read, loaded[-1])
     if memory:
         memory.keep_only({file.shown for file in files})
     site = model.Site()
     site_file = root / SITE_FILE
     if site_file.is_file():
+        reading = time.time_ns()
         doc, found, digest = _load(site_file, f"{display_root(root)}/{SITE_FILE}", parsed)
         if memory and digest:
-            memory.note(site_file, digest)
+            memory.note(site_file, digest, reading)
         problems.extend(found)
         if doc is not None:
             checked, found = _check_schema("site", model.Site, doc)

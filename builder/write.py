@@ -95,7 +95,9 @@ def write(pages: dict[str, str | bytes], target: Path, known: Written | None = N
             # A process that will write again starts with a spare, so even its first change is cheap.
             known.spare, known.spare_pages = _linked_copy(current, store / f"spare-{name}").name, now
         return False
-    spare = store / known.spare if trusted and known.spare and known.spare != name else None
+    # Never the live build, whatever another writer may have done meanwhile.
+    spare_name = known.spare if trusted and current and known.spare not in ("", name, current.name) else ""
+    spare = store / spare_name if spare_name else None
     if current is not None and spare is not None and spare.is_dir():
         # Forgotten first: if updating it fails halfway, it is no longer what `known` says.
         had, known.spare, known.spare_pages = known.spare_pages, "", {}
@@ -183,7 +185,13 @@ def _update(
         os.replace(fresh, destination)
     wanted = {relative.as_posix() for relative in checked}
     for path in had.keys() - wanted:
-        (spare / path).unlink(missing_ok=True)
+        gone = spare / path
+        gone.unlink(missing_ok=True)
+        # A fresh build has no empty folders: neither may the updated one.
+        for folder in gone.parents:
+            if folder == spare or any(folder.iterdir()):
+                break
+            folder.rmdir()
     final = spare.parent / name
     if final.exists():
         shutil.rmtree(final)

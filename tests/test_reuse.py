@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from markupsafe import Markup
 
 from bench.synthetic import generate
 from builder import parallel, pipeline, render, reuse
+from builder.problems import DataError
 from builder.render import render as render_pages
 from builder.reuse import Later, Memory, same
 from builder.validate import validate
@@ -136,6 +138,34 @@ def test_pages_are_reused_only_while_what_they_read_is_unchanged(site: tuple[Pat
     assert "places/kandahar-city.md" not in rendered and "actors/joe-biden.md" not in rendered
 
 
+def test_a_record_with_a_problem_of_its_own_is_not_remembered(site: tuple[Path, Path]) -> None:
+    data, docs = site
+    memory = Memory()
+    pipeline.build(data, docs, memory)
+    shutil.copy(data / "actors/pentagon.yaml", data / "actors/Pentagon_2.yaml")
+    for _ in range(2):
+        with pytest.raises(DataError) as raised:
+            pipeline.build(data, docs, memory)
+        assert [problem.code for problem in raised.value.problems] == ["invalid-id"]
+
+
+def test_a_file_saved_while_the_build_read_others_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = tmp_path / "record.yaml"
+    file.write_text("title: one\n", encoding="utf-8")
+    monkeypatch.setattr(reuse, "_RACY_NS", 0)
+    memory = Memory()
+    reading = time.time_ns()
+    old = memory.digest(file)
+    memory.begin()
+    # Saved after the build read it, and long before validation noted what it had read.
+    file.write_text("title: two\n", encoding="utf-8")
+    memory.note(file, old, reading)
+    memory.begin()
+    assert memory.digest(file) != old
+
+
 def test_a_file_changed_right_after_it_was_hashed_is_hashed_again(tmp_path: Path) -> None:
     file = tmp_path / "record.yaml"
     file.write_text("title: one\n", encoding="utf-8")
@@ -184,6 +214,37 @@ def test_a_failing_worker_fails_the_map() -> None:
 
     with pytest.raises((parallel.ChildError, ValueError), match="no 150"):
         parallel.split_map(work, list(range(200)), workers=2)
+
+
+PARENT = os.getpid()
+
+
+def test_a_worker_that_dies_fails_the_map_without_hanging(tmp_path: Path) -> None:
+    flag = tmp_path / "died"
+
+    def one_worker_dies(n: int) -> bytes:
+        time.sleep(0.001)
+        if n >= 150 and os.getpid() != PARENT:
+            try:
+                os.close(os.open(flag, os.O_CREAT | os.O_EXCL))
+            except FileExistsError:
+                pass
+            else:
+                os._exit(3)  # the first worker past 150, once; the others go on with large results
+        return bytes(200_000)
+
+    def give_up(signum: int, frame: object) -> None:
+        raise TimeoutError("split_map hung after a worker died")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(60)
+    try:
+        with pytest.raises(parallel.ChildError, match="ended without a result"):
+            parallel.split_map(one_worker_dies, list(range(400)), workers=4)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert flag.exists()
 
 
 def test_a_process_with_other_threads_does_not_fork() -> None:

@@ -67,6 +67,8 @@ def test_a_writer_that_remembers_updates_its_spare_build_and_never_the_live_one(
         live_before = tree(target) if number else {}
         write(pages, target, known)
         assert tree(target) == {path: c.encode() if isinstance(c, str) else c for path, c in pages.items()}
+        empty = [folder for folder in target.resolve().rglob("*") if folder.is_dir() and not any(folder.iterdir())]
+        assert empty == [], "a fresh build has no empty folders, nor may an updated one"
         if number:
             builds = list((tmp_path / ".generated").iterdir())
             assert len(builds) == 2, "the live build and the spare"
@@ -88,6 +90,17 @@ def test_a_writer_that_remembers_starts_with_a_spare(tmp_path: Path) -> None:
     write({**PAGES, "index.md": "# Home, two\n"}, target, known)
     assert tree(target)["index.md"] == b"# Home, two\n"
     assert (live / "index.md").read_bytes() == b"# Home\n", "the build that was live is untouched"
+
+
+def test_the_live_build_is_never_taken_for_the_spare(tmp_path: Path) -> None:
+    target, known = tmp_path / "generated", Written()
+    write(PAGES, target, known)
+    write({**PAGES, "index.md": "# Two\n"}, target, known)
+    live = target.resolve()
+    known.spare = live.name  # as if another writer had made the spare's build live again
+    write({**PAGES, "index.md": "# Three\n"}, target, known)
+    assert live.is_dir() and (live / "index.md").read_bytes() == b"# Two\n"
+    assert tree(target)["index.md"] == b"# Three\n"
 
 
 def test_a_failed_spare_update_is_not_trusted_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
