@@ -48,7 +48,7 @@ def editions(repository: Repository) -> list[Edition]:
     """Every published briefing with its period and the events in it, oldest first."""
     ordered = published(repository)
     chosen = _periods(repository, ordered)
-    order = {event_id: event_order(event, event_id) for event_id, event in repository.events.items()}
+    rank = {event_id: number for number, event_id in enumerate(in_order(repository))}
     result = []
     for index, (briefing_id, briefing) in enumerate(ordered):
         previous = ordered[index - 1] if index else None
@@ -60,7 +60,7 @@ def editions(repository: Repository) -> list[Edition]:
                 previous=previous[0] if previous else None,
                 next=following[0] if following else None,
                 since=briefing.since or (previous[1].as_of if previous else None),
-                events=tuple(sorted(chosen[index], key=order.__getitem__, reverse=True)),
+                events=tuple(sorted(chosen[index], key=rank.__getitem__, reverse=True)),
             )
         )
     return result
@@ -102,6 +102,21 @@ def _periods(repository: Repository, ordered: list[tuple[str, Briefing]]) -> lis
 def event_order(event: Event, event_id: str) -> tuple[date, int, date, str]:
     """Sort key: earliest date, then time of day (unknown first), then latest date, then id."""
     return (event.date.start, minutes(event.time) or -1, event.date.end, event_id)
+
+
+_ORDERED: list[tuple[dict[str, Event], list[str]]] = []
+
+
+def in_order(repository: Repository) -> list[str]:
+    """Every event id by `event_order`, oldest first.
+
+    Several stages need it; it is sorted once per repository (the last one asked about is kept).
+    """
+    if _ORDERED and _ORDERED[0][0] is repository.events:
+        return _ORDERED[0][1]
+    ordered = sorted(repository.events, key=lambda event_id: event_order(repository.events[event_id], event_id))
+    _ORDERED[:] = [(repository.events, ordered)]
+    return ordered
 
 
 def _in_scope(event: Event, briefing: Briefing) -> bool:
@@ -148,7 +163,7 @@ def status_on(steps: list[StatusStep], day: date, fallback: date) -> StatusStep:
 
 def control_changes(repository: Repository) -> list[tuple[str, ControlChange]]:
     """Every control change as (event id, change), in event order."""
-    ordered = sorted(repository.events.items(), key=lambda item: event_order(item[1], item[0]))
+    ordered = [(event_id, repository.events[event_id]) for event_id in in_order(repository)]
     return [(event_id, change) for event_id, event in ordered for change in event.control]
 
 
@@ -311,6 +326,44 @@ def changes(repository: Repository, edition: Edition, previous: Edition | None, 
     quotes = [q for q in undated if all(e in fresh for e in repository.quotes[q].events)]
     quotes += index.between(index.dated_quotes, before, now)
     return Changes(new_events, tuple(status_changes), moved, revised, tuple(sorted(quotes)))
+
+
+def places_in(repository: Repository, edition: Edition, changes: Changes) -> set[str]:
+    """The places a briefing reports on: those of its events, of their control changes, of its scope."""
+    places = set(edition.briefing.places) | {place for place, _, _ in changes.control_changes}
+    for event_id in edition.events:
+        event = repository.events[event_id]
+        places.update(event.places)
+        places.update(change.place for change in event.control)
+    return places
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What the briefing pages are given, for every edition at once: its changes, places and holdings."""
+
+    editions: list[Edition]
+    index: Index
+    briefs: list[tuple[Changes, set[str], dict[str, Holding]]]
+
+
+# The fields of an event that anything in `Derived` depends on.
+DERIVED_FROM = ("date", "time", "status", "control", "figures", "places", "tags")
+
+
+def derived(repository: Repository) -> Derived:
+    """Editions, the index, and each edition's changes, places it reports on and holdings then.
+
+    Depends on the briefings, the quotes and the `DERIVED_FROM` fields of the events, nothing else.
+    """
+    editions_ = editions(repository)
+    index = Index(repository)
+    briefs = []
+    for number, edition in enumerate(editions_):
+        found = changes(repository, edition, editions_[number - 1] if number else None, index)
+        places = places_in(repository, edition, found)
+        briefs.append((found, places, index.control.on(edition.briefing.as_of, places)))
+    return Derived(editions_, index, briefs)
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,7 @@ def timelinejs(repository: Repository) -> dict[str, Any]:
 
 
 def _in_order(repository: Repository) -> list[tuple[str, Event]]:
-    return sorted(repository.events.items(), key=lambda item: derive.event_order(item[1], item[0]))
+    return [(event_id, repository.events[event_id]) for event_id in derive.in_order(repository)]
 
 
 def _timeline_title(repository: Repository) -> dict[str, Any]:

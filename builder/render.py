@@ -409,7 +409,7 @@ def render(
     """
     with paused_gc():
         jobs: list[Job] = []
-        pages, editions, control = _pages(repository, handwritten, data_folder, jobs)
+        pages, editions, control = _pages(repository, handwritten, data_folder, jobs, memory)
 
         def add_exports() -> None:
             pieces = memory.pieces if memory else None
@@ -477,22 +477,20 @@ def _pages(
     handwritten: dict[str, bytes] | None,
     data_folder: str,
     jobs: list[Job],
+    memory: reuse.Memory | None = None,
 ) -> tuple[Pages, list[derive.Edition], derive.Control]:
     """The hand-written files, with every page to render added to `jobs`; the editions and control index."""
     pages: Pages = dict(handwritten or {})
-    editions = derive.editions(repository)
-    index = derive.Index(repository)
+    derived = reuse.derived(repository, memory)
+    editions, index = derived.editions, derived.index
     palette = _palette(repository, index.control)
     names = {actor_id: actor.short_name or actor.name for actor_id, actor in repository.actors.items()}
 
     def page(path: str, template: str, **context: Any) -> None:
         jobs.append(Job(path, template, context))
 
-    for number, edition in enumerate(editions):
+    for number, (edition, (changes, places, holdings)) in enumerate(zip(editions, derived.briefs, strict=True)):
         previous = editions[number - 1] if number else None
-        changes = derive.changes(repository, edition, previous, index)
-        places = _places_in(repository, edition, changes)
-        holdings = index.control.on(edition.briefing.as_of, places)
         page(
             f"{BRIEFINGS_DIR}/{edition.id}.md", "briefing.md", edition=edition, site=repository.site,
             edit=edit_link(repository, data_folder, f"briefings/{edition.id}"),
@@ -645,23 +643,13 @@ def _tagged(repository: Repository, events: list[str], quotes: list[str]) -> dic
 
 
 def _newest_first(repository: Repository) -> list[str]:
-    return sorted(repository.events, key=lambda e: derive.event_order(repository.events[e], e), reverse=True)
+    return derive.in_order(repository)[::-1]
 
 
 def _palette(repository: Repository, control: derive.Control) -> dict[str, str]:
     """One colour per actor that ever holds a place, the same on every page."""
     holders = [change.to for changes in control.by_place.values() for _, change in changes]
     return pictures.colours(holders, {actor_id: actor.colour for actor_id, actor in repository.actors.items()})
-
-
-def _places_in(repository: Repository, edition: derive.Edition, changes: derive.Changes) -> set[str]:
-    """The places a briefing reports on: those of its events, of their control changes, of its scope."""
-    places = set(edition.briefing.places) | {place for place, _, _ in changes.control_changes}
-    for event_id in edition.events:
-        event = repository.events[event_id]
-        places.update(event.places)
-        places.update(change.place for change in event.control)
-    return places
 
 
 def _whole_map(

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pydantic import BaseModel
 
+from . import derive
 from .cache import ParseCache
 from .model import Repository
 from .write import Written
@@ -219,6 +220,33 @@ class Rendered:
         return True
 
 
+def derived(repository: Repository, memory: Memory | None) -> derive.Derived:
+    """`derive.derived(repository)`, taken from `memory` when nothing it depends on has changed since."""
+    if memory is not None and memory.derived is not None and _derives_alike(memory.derived[0], repository):
+        return memory.derived[1]
+    fresh = derive.derived(repository)
+    if memory is not None:
+        memory.derived = (repository, fresh)
+    return fresh
+
+
+def _derives_alike(before: Repository, after: Repository) -> bool:
+    """Whether the briefings, the quotes and each event's `derive.DERIVED_FROM` fields are the same."""
+    for name in ("briefings", "quotes"):
+        old, new = getattr(before, name), getattr(after, name)
+        if list(old) != list(new) or not all(
+            new[key] is record or same(new[key], record) for key, record in old.items()
+        ):
+            return False
+    if list(before.events) != list(after.events):
+        return False
+    for key, event in before.events.items():
+        now = after.events[key]
+        if now is not event and not all(same(getattr(event, name), getattr(now, name)) for name in derive.DERIVED_FROM):
+            return False
+    return True
+
+
 class Pieces:
     """Parts of the exports made from one record each, kept while the record is the same object."""
 
@@ -270,6 +298,8 @@ class Memory:
         self.rendered_from: Repository | None = None
         """The repository every page in `pages` is right for."""
         self.pieces = Pieces()
+        self.derived: tuple[Repository, derive.Derived] | None = None
+        """What the last derivation was made from, and what it gave."""
         self.written = Written()
         self.parsed: ParseCache | None = None
         """The parse cache, open across builds; saved by `close`, or by a build that opened it."""
@@ -330,6 +360,7 @@ class Memory:
         if made_by != self.made_by:
             self.pages.clear()
             self.rendered_from = None
+            self.derived = None
             self.pieces = Pieces()
             self.made_by = made_by
 

@@ -102,6 +102,9 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "new event": lambda data: shutil.copy(data / "events/ghazni-captured.yaml", data / "events/ghazni-again.yaml"),
     "removed quote": lambda data: (data / "quotes/mcconnell-more-support.yaml").unlink(),
     "site": lambda data: replace(data / "site.yaml", "title: ", "title: The "),
+    "briefing": lambda data: replace(data / "briefings/2021-08-13.yaml", "summary: >-\n", "summary: >-\n  Revised.\n"),
+    "figure": lambda data: replace(data / "events/pentagon-evacuation-troops.yaml", "value: 3000", "value: 3500"),
+    "tags": lambda data: replace(data / "events/ghazni-captured.yaml", "tags:\n", "tags:\n  - ghazni\n"),
 }
 
 
