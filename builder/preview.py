@@ -6,6 +6,7 @@ watches the store behind the generated link, because the link itself is replaced
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import threading
@@ -59,16 +60,28 @@ def serve(data: Path, docs: Path, addr: str, rebuild: Callable[[], int]) -> int:
     for folder in (data, docs, TEMPLATES):
         observer.schedule(handler, str(folder), recursive=True)
     observer.start()
+    # Stopped with SIGTERM (a process manager, `kill`) as with Ctrl-C: MkDocs is stopped too and
+    # the caller's clean-up runs, rather than this process vanishing and leaving MkDocs serving.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    # A rebuild rewrites only the pages whose text changed and links the rest, old times and all,
+    # so MkDocs' --dirty rebuilds just those. Its search index then covers only them: fine for a
+    # preview, which is why published builds never use it. MkDocs warns about dirty builds, so strict
+    # mode (which `make site` keeps) would refuse to serve.
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "--dev-addr", addr]
+    command += ["--watch", str(store)]
+    mkdocs = subprocess.Popen(command)
     try:
-        # A rebuild rewrites only the pages whose text changed and links the rest, old times and all,
-        # so MkDocs' --dirty rebuilds just those. Its search index then covers only them: fine for a
-        # preview, which is why published builds never use it. MkDocs warns about dirty builds, so strict
-        # mode (which `make site` keeps) would refuse to serve.
-        command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "--dev-addr", addr]
-        command += ["--watch", str(store)]
-        return subprocess.call(command)
+        return mkdocs.wait()
     except KeyboardInterrupt:
         return 0
     finally:
+        if mkdocs.poll() is None:
+            mkdocs.terminate()
+            mkdocs.wait()
+        signal.signal(signal.SIGTERM, previous)
         observer.stop()
         observer.join()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
