@@ -55,6 +55,7 @@ DATA_PAGE = "data/index.md"
 REFERENCE_PAGE = "reference.md"
 ARCHIVE_PAGE = f"{BRIEFINGS_DIR}/index.md"
 HOME_RECENT = 10
+MACROS = "_macros.md"
 
 
 def _finalize(value: object) -> object:
@@ -451,8 +452,11 @@ def _run(
             texts[job.path] = kept.text
         else:
             todo.append(job)
-    # Each template is looked up once per build (a lookup checks its file), and before any fork.
+    # Each template is looked up once per build (a lookup checks its file), and before any fork, so
+    # workers start with them compiled; so are the macros they import.
     templates = {name: _environment().get_template(name) for name in sorted({job.template for job in todo})}
+    if todo:
+        _environment().get_template(MACROS)
     track = remembered is not None
 
     def work(job: Job) -> tuple[str, reuse.Reads]:

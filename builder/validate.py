@@ -132,31 +132,35 @@ def _load(file: Path, shown: str, parsed: ParseCache) -> tuple[Document | None, 
 
 
 def _load_all(files: list[tuple[Path, str]], parsed: ParseCache) -> list[tuple[Document | None, list[Problem], str]]:
-    """`_load` of each file, in order, with the files the parse cache lacks parsed on every core."""
-    results: list[tuple[Document | None, list[Problem], str]] = []
-    unparsed: list[tuple[int, bytes, str, str]] = []
-    for file, shown in files:
-        raw, problems = read_file(file, shown)
+    """`_load` of each file, in order: read, hashed and (when the parse cache lacks them) parsed on every core."""
+    stored = parsed.stored
+
+    def read_and_parse(file: tuple[Path, str]) -> tuple[bytes | None, str, dict[str, Any] | None, list[Problem]]:
+        raw, problems = read_file(*file)
         if raw is None:
-            results.append((None, problems, ""))
-            continue
+            return None, "", None, problems
         key = parsed.key(raw)
-        data = parsed.get(key)
-        results.append((restore(raw, shown, data), [], key) if data is not None else (None, [], key))
-        if data is None:
-            unparsed.append((len(results) - 1, raw, shown, key))
-    parses = parallel.split_map(_parse, [(raw, shown) for _, raw, shown, _ in unparsed])
-    for (index, raw, shown, key), (data, problems) in zip(unparsed, parses, strict=True):
-        if data is not None:
-            parsed.put(key, data)
-        results[index] = (restore(raw, shown, data) if data is not None else None, problems, key)
+        if key in stored:
+            # Looked up again where it counts, in the parent: a worker's own look-ups are lost with it.
+            return raw, key, None, []
+        doc, problems = load_bytes(raw, file[1])
+        # Only the data goes back from a worker: the document is made again from the bytes, as from the cache.
+        return raw, key, doc.data if doc else None, problems
+
+    results: list[tuple[Document | None, list[Problem], str]] = []
+    for (_, shown), (raw, key, data, problems) in zip(files, parallel.split_map(read_and_parse, files), strict=True):
+        if raw is not None and data is None and not problems:
+            data = parsed.get(key)
+            if data is None:
+                # In the cache but not usable there (damaged, say): parsed here after all.
+                doc, problems = load_bytes(raw, shown)
+                data = doc.data if doc else None
+        if raw is None or data is None:
+            results.append((None, problems, key))
+            continue
+        parsed.put(key, data)
+        results.append((restore(raw, shown, data), problems, key))
     return results
-
-
-def _parse(file: tuple[bytes, str]) -> tuple[dict[str, Any] | None, list[Problem]]:
-    # Only the data goes back from a worker: the document is made again from the bytes, as from the cache.
-    doc, problems = load_bytes(*file)
-    return doc.data if doc else None, problems
 
 
 def _validate(root: Path, parsed: ParseCache, memory: Memory | None) -> Repository:
