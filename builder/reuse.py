@@ -1,13 +1,18 @@
 """What a long-lived builder (the preview) remembers between builds, so a rebuild redoes only what an edit touched.
 
-Three memories, each checked before it is trusted:
+Each memory is checked before it is trusted:
 
 - file digests by `stat`, as git's index does: a file is hashed again when its size, inode or times
-  changed, or when it changed so soon before it was hashed that a later edit could keep its time;
-- validated records by file digest: an unchanged file is neither read, parsed nor checked again;
-- rendered pages with what they were made from: their template, their context and every record and
-  record address they read while rendering. A page is reused only when all of those are the same
-  objects or equal in value and type, so a reused page is exactly what rendering it again would give.
+  changed, or when it changed so soon before it was read that a later edit could keep its time;
+- validated records by file digest, with what validation learned from each alone (`Facts`): an
+  unchanged file is neither read, parsed nor checked again;
+- the derived editions, changes and holdings, while the records they depend on are the same;
+- rendered pages with what they were made from: their template, their context and the ids of
+  every record they read while rendering. A page is reused only when its context is the same
+  objects or equal in value and type, and none of the records it read changed, so a reused page is
+  exactly what rendering it again would give;
+- each record's part of the big export files (`Pieces`), while the record is the same object;
+- what the writer last wrote (`write.Written`), and the parse cache, kept open.
 
 A one-off build (`make site`, CI) starts with an empty memory and simply does all the work.
 """
