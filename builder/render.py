@@ -410,13 +410,16 @@ def render(
     """
     with paused_gc():
         jobs: list[Job] = []
-        pages, editions, control = _pages(repository, handwritten, data_folder, jobs, memory)
+        # The records added, removed or changed since the pages in memory were rendered.
+        before = memory.rendered_from if memory else None
+        moved = reuse.changed(before, repository) if memory and before else None
+        pages, editions, control = _pages(repository, handwritten, data_folder, jobs, memory, moved)
 
         def add_exports() -> None:
             pieces = memory.pieces if memory else None
             pages.update(exports.exports(repository, repository.site.url, editions, pieces, control))
 
-        pages.update(_run(repository, jobs, memory, workers, add_exports))
+        pages.update(_run(repository, jobs, memory, moved, workers, add_exports))
         if memory:
             memory.pieces.done()
             memory.rendered_from = repository
@@ -436,6 +439,7 @@ def _run(
     repository: Repository,
     jobs: list[Job],
     memory: reuse.Memory | None,
+    moved: dict[str, set[str]] | None,
     workers: int | None,
     meanwhile: Callable[[], None],
 ) -> dict[str, str]:
@@ -443,8 +447,6 @@ def _run(
     texts: dict[str, str] = {}
     todo = []
     remembered = memory.pages if memory else None
-    before = memory.rendered_from if memory else None
-    moved = reuse.changed(before, repository) if before else None
     alike = reuse.Same()
     for job in jobs:
         kept = remembered.get(job.path) if remembered is not None and moved is not None else None
@@ -482,10 +484,11 @@ def _pages(
     data_folder: str,
     jobs: list[Job],
     memory: reuse.Memory | None = None,
+    moved: dict[str, set[str]] | None = None,
 ) -> tuple[Pages, list[derive.Edition], derive.Control]:
     """The hand-written files, with every page to render added to `jobs`; the editions and control index."""
     pages: Pages = dict(handwritten or {})
-    derived = reuse.derived(repository, memory)
+    derived = reuse.derived(repository, memory, moved)
     editions, index = derived.editions, derived.index
     palette = _palette(repository, index.control)
     names = {actor_id: actor.short_name or actor.name for actor_id, actor in repository.actors.items()}

@@ -225,29 +225,28 @@ class Rendered:
         return True
 
 
-def derived(repository: Repository, memory: Memory | None) -> derive.Derived:
-    """`derive.derived(repository)`, taken from `memory` when nothing it depends on has changed since."""
-    if memory is not None and memory.derived is not None and _derives_alike(memory.derived[0], repository):
-        return memory.derived[1]
+def derived(repository: Repository, memory: Memory | None, moved: dict[str, set[str]] | None) -> derive.Derived:
+    """`derive.derived(repository)`, taken from `memory` when nothing it depends on has changed.
+
+    `moved` holds the records `changed` since `memory.rendered_from`.
+    """
+    kept = memory.derived if memory else None
+    current = kept and memory and moved is not None and kept[0] is memory.rendered_from
+    if kept and current and moved is not None and _derives_alike(kept[0], repository, moved):
+        return kept[1]
     fresh = derive.derived(repository)
     if memory is not None:
         memory.derived = (repository, fresh)
     return fresh
 
 
-def _derives_alike(before: Repository, after: Repository) -> bool:
-    """Whether the briefings, the quotes and each event's `derive.DERIVED_FROM` fields are the same."""
-    for name in ("briefings", "quotes"):
-        old, new = getattr(before, name), getattr(after, name)
-        if list(old) != list(new) or not all(
-            new[key] is record or same(new[key], record) for key, record in old.items()
-        ):
-            return False
-    if list(before.events) != list(after.events):
+def _derives_alike(before: Repository, after: Repository, moved: dict[str, set[str]]) -> bool:
+    """Whether no briefing or quote moved, and every event that did kept its `derive.DERIVED_FROM` fields."""
+    if moved["briefings"] or moved["quotes"]:
         return False
-    for key, event in before.events.items():
-        now = after.events[key]
-        if now is not event and not all(same(getattr(event, name), getattr(now, name)) for name in derive.DERIVED_FROM):
+    for key in moved["events"]:
+        old, new = before.events.get(key), after.events.get(key)
+        if old is None or new is None or not all(same(getattr(old, f), getattr(new, f)) for f in derive.DERIVED_FROM):
             return False
     return True
 

@@ -116,23 +116,11 @@ def validate(root: Path, parsed: ParseCache | None = None, memory: Memory | None
         return _validate(root, parsed or ParseCache(), memory)
 
 
-def _load(file: Path, shown: str, parsed: ParseCache) -> tuple[Document | None, list[Problem], str]:
-    """The file's document (or its problems), and the digest of the bytes it was loaded from."""
-    raw, problems = read_file(file, shown)
-    if raw is None:
-        return None, problems, ""
-    key = parsed.key(raw)
-    data = parsed.get(key)
-    if data is not None:
-        return restore(raw, shown, data), [], key
-    doc, problems = load_bytes(raw, shown)
-    if doc is not None:
-        parsed.put(key, doc.data)
-    return doc, problems, key
-
-
 def _load_all(files: list[tuple[Path, str]], parsed: ParseCache) -> list[tuple[Document | None, list[Problem], str]]:
-    """`_load` of each file, in order: read, hashed and (when the parse cache lacks them) parsed on every core."""
+    """Each file's document (or its problems) and the digest of the bytes it was loaded from, in order.
+
+    Files are read, hashed and (when the parse cache lacks them) parsed on every core.
+    """
     stored = parsed.stored
 
     def read_and_parse(file: tuple[Path, str]) -> tuple[bytes | None, str, dict[str, Any] | None, list[Problem]]:
@@ -203,7 +191,7 @@ def _validate(root: Path, parsed: ParseCache, memory: Memory | None) -> Reposito
     site_file = root / SITE_FILE
     if site_file.is_file():
         reading = time.time_ns()
-        doc, found, digest = _load(site_file, f"{display_root(root)}/{SITE_FILE}", parsed)
+        [(doc, found, digest)] = _load_all([(site_file, f"{display_root(root)}/{SITE_FILE}")], parsed)
         if memory and digest:
             memory.note(site_file, digest, reading)
         problems.extend(found)

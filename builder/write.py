@@ -63,12 +63,8 @@ def _digests(pages: dict[str, str | bytes], known: Written) -> dict[str, bytes]:
     return digests
 
 
-def build_id(pages: dict[str, str | bytes], known: Written | None = None) -> str:
-    """A name for a build, from its content: the same pages always give the same name."""
-    return _name(_digests(pages, known or Written()))
-
-
 def _name(digests: dict[str, bytes]) -> str:
+    """A name for a build, from its pages' digests: the same pages always give the same name."""
     digest = hashlib.sha256()
     for path in sorted(digests):
         digest.update(f"{path}\0".encode() + digests[path])

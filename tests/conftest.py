@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from builder.pipeline import GENERATED
 from builder.problems import DataError, Problem
 from builder.validate import validate
 
@@ -144,6 +146,28 @@ def build_site(data: Path, workdir: Path) -> Path:
     )
     assert result.returncode == 0, result.stderr
     return site
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the sample data and an empty docs folder beside it: (data, docs)."""
+    data, docs = tmp_path / "briefings", tmp_path / "docs"
+    shutil.copytree(SAMPLE, data)
+    docs.mkdir()
+    return data, docs
+
+
+def generated(docs: Path) -> dict[str, bytes]:
+    """Every file the builder wrote under `docs`, by path."""
+    folder = docs / GENERATED
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def edit(file: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a record file; it must be there."""
+    text = file.read_text(encoding="utf-8")
+    assert old in text, (file, old)
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

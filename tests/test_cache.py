@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from builder import cache, parallel, pipeline, validate
 from builder.problems import DataError
 
-from .conftest import SAMPLE
+from .conftest import edit, generated
 
 
 @pytest.fixture
@@ -33,25 +32,8 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return parsed
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> tuple[Path, Path]:
-    data, docs = tmp_path / "briefings", tmp_path / "docs"
-    shutil.copytree(SAMPLE, data)
-    docs.mkdir()
-    return data, docs
-
-
-def pages(docs: Path) -> dict[str, bytes]:
-    folder = docs / pipeline.GENERATED
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-def edit(file: Path, old: str, new: str) -> None:
-    file.write_text(file.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-
-
-def test_a_rebuild_parses_only_the_file_that_changed(site: tuple[Path, Path], parses: list[str]) -> None:
-    data, docs = site
+def test_a_rebuild_parses_only_the_file_that_changed(sample_copy: tuple[Path, Path], parses: list[str]) -> None:
+    data, docs = sample_copy
     pipeline.build(data, docs)
     records = len(parses)
     assert records > 80
@@ -59,11 +41,11 @@ def test_a_rebuild_parses_only_the_file_that_changed(site: tuple[Path, Path], pa
     edit(data / "events" / "herat-captured.yaml", "title: ", "title: Updated, ")
     pipeline.build(data, docs)
     assert [Path(p).name for p in parses] == ["herat-captured.yaml"]
-    assert "Updated, Taliban claim Herat" in pages(docs)["briefings/2021-08-13.md"].decode()
+    assert "Updated, Taliban claim Herat" in generated(docs)["briefings/2021-08-13.md"].decode()
 
 
-def test_the_cache_lives_outside_the_repository(site: tuple[Path, Path], tmp_path: Path) -> None:
-    data, docs = site
+def test_the_cache_lives_outside_the_repository(sample_copy: tuple[Path, Path], tmp_path: Path) -> None:
+    data, docs = sample_copy
     before = {p for p in tmp_path.rglob("*") if "generated" not in p.as_posix()}
     pipeline.build(data, docs)
     after = {p for p in tmp_path.rglob("*") if "generated" not in p.as_posix()}
@@ -100,22 +82,22 @@ def _numbers(text: bytes) -> bytes:
 
 @pytest.mark.parametrize("damage", [_corrupt, _foreign, _tampered, _numbers, lambda _: b"", lambda _: b"\xff\xfe"])
 def test_a_damaged_or_foreign_cache_is_ignored(
-    site: tuple[Path, Path], parses: list[str], damage: Callable[[bytes], bytes]
+    sample_copy: tuple[Path, Path], parses: list[str], damage: Callable[[bytes], bytes]
 ) -> None:
-    data, docs = site
+    data, docs = sample_copy
     pipeline.build(data, docs)
-    cold = pages(docs)
+    cold = generated(docs)
     stored = cache.folder(docs) / cache.PARSED
     stored.write_bytes(damage(stored.read_bytes()))
     (cache.folder(docs) / cache.STAMP).unlink()
     parses.clear()
     pipeline.build(data, docs)
-    assert pages(docs) == cold, "the pages are those of a build without any cache"
+    assert generated(docs) == cold, "the pages are those of a build without any cache"
     assert parses, "what could not be trusted was parsed again"
 
 
-def test_problems_keep_their_positions_when_the_file_comes_from_the_cache(site: tuple[Path, Path]) -> None:
-    data, docs = site
+def test_problems_keep_their_positions_when_the_file_comes_from_the_cache(sample_copy: tuple[Path, Path]) -> None:
+    data, docs = sample_copy
     pipeline.build(data, docs)
     # Still valid YAML, so it is cached; but a reference to nobody.
     edit(data / "events" / "herat-captured.yaml", "  - herat-province", "  - nowhere")
@@ -128,8 +110,8 @@ def test_problems_keep_their_positions_when_the_file_comes_from_the_cache(site: 
     assert any("herat-captured.yaml:11:5:" in m and "unknown-reference" in m for m in messages[1]), messages[1]
 
 
-def test_the_caches_of_sites_not_built_for_a_month_are_removed(site: tuple[Path, Path]) -> None:
-    data, docs = site
+def test_the_caches_of_sites_not_built_for_a_month_are_removed(sample_copy: tuple[Path, Path]) -> None:
+    data, docs = sample_copy
     stale, recent = cache.folder(docs).parent / "stale-site", cache.folder(docs).parent / "recent-site"
     for folder in (stale, recent):
         folder.mkdir(parents=True, exist_ok=True)

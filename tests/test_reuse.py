@@ -22,7 +22,7 @@ from builder.render import render as render_pages
 from builder.reuse import Later, Memory, same
 from builder.validate import validate
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, edit, generated
 
 
 @dataclass(frozen=True)
@@ -57,19 +57,6 @@ def test_equal_values_of_one_type_are_the_same() -> None:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> tuple[Path, Path]:
-    data, docs = tmp_path / "briefings", tmp_path / "docs"
-    shutil.copytree(SAMPLE, data)
-    docs.mkdir()
-    return data, docs
-
-
-def built(docs: Path) -> dict[str, bytes]:
-    folder = docs / pipeline.GENERATED
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-@pytest.fixture
 def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The pages rendered (not reused), in this process."""
     pages: list[str] = []
@@ -84,54 +71,50 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return pages
 
 
-def replace(file: Path, old: str, new: str) -> None:
-    text = file.read_text(encoding="utf-8")
-    assert old in text, (file, old)
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 HERAT = "events/herat-captured.yaml"
 REPORTED = "  - status: reported\n    date: 2021-08-13\n    sources:\n"
 DENIED = "  - status: denied\n    date: 2021-08-13\n    by: afghan-government\n    sources:\n"
 EDITS: dict[str, Callable[[Path], None]] = {
-    "title": lambda data: replace(data / HERAT, "title: ", "title: Revised, "),
-    "date": lambda data: replace(data / HERAT, "date: 2021-08-12~\nkind", "date: 2021-07-30\nkind"),
-    "status": lambda data: replace(data / HERAT, REPORTED, DENIED),
-    "place name": lambda data: replace(data / "places/herat.yaml", "name: Herat", "name: Herāt"),
-    "source": lambda data: replace(data / "sources/reuters-kandahar-2021-08-13.yaml", "title: ", "title: Updated, "),
+    "title": lambda data: edit(data / HERAT, "title: ", "title: Revised, "),
+    "date": lambda data: edit(data / HERAT, "date: 2021-08-12~\nkind", "date: 2021-07-30\nkind"),
+    "status": lambda data: edit(data / HERAT, REPORTED, DENIED),
+    "place name": lambda data: edit(data / "places/herat.yaml", "name: Herat", "name: Herāt"),
+    "source": lambda data: edit(data / "sources/reuters-kandahar-2021-08-13.yaml", "title: ", "title: Updated, "),
     "new event": lambda data: shutil.copy(data / "events/ghazni-captured.yaml", data / "events/ghazni-again.yaml"),
     "removed quote": lambda data: (data / "quotes/mcconnell-more-support.yaml").unlink(),
-    "site": lambda data: replace(data / "site.yaml", "title: ", "title: The "),
-    "briefing": lambda data: replace(data / "briefings/2021-08-13.yaml", "summary: >-\n", "summary: >-\n  Revised.\n"),
-    "figure": lambda data: replace(data / "events/pentagon-evacuation-troops.yaml", "value: 3000", "value: 3500"),
-    "tags": lambda data: replace(data / "events/ghazni-captured.yaml", "tags:\n", "tags:\n  - ghazni\n"),
+    "site": lambda data: edit(data / "site.yaml", "title: ", "title: The "),
+    "briefing": lambda data: edit(data / "briefings/2021-08-13.yaml", "summary: >-\n", "summary: >-\n  Revised.\n"),
+    "figure": lambda data: edit(data / "events/pentagon-evacuation-troops.yaml", "value: 3000", "value: 3500"),
+    "tags": lambda data: edit(data / "events/ghazni-captured.yaml", "tags:\n", "tags:\n  - ghazni\n"),
 }
 
 
 @pytest.mark.parametrize("edit", sorted(EDITS))
 def test_a_remembering_build_gives_the_pages_a_fresh_one_does(
-    site: tuple[Path, Path], rendered: list[str], edit: str
+    sample_copy: tuple[Path, Path], rendered: list[str], edit: str
 ) -> None:
-    data, docs = site
+    data, docs = sample_copy
     memory = Memory()
     pipeline.build(data, docs, memory)
     everything = len(rendered)
     rendered.clear()
     EDITS[edit](data)
     pipeline.build(data, docs, memory)
-    after_edit = built(docs)
+    after_edit = generated(docs)
     again = len(rendered)
 
     fresh = docs.parent / "fresh"
     fresh.mkdir()
     pipeline.build(data, fresh)
-    assert after_edit == built(fresh), "the remembered pages differ from a fresh build's"
+    assert after_edit == generated(fresh), "the remembered pages differ from a fresh build's"
     if edit != "site":
         assert 0 < again < everything, f"{again} of {everything} pages rendered again"
 
 
-def test_pages_are_reused_only_while_what_they_read_is_unchanged(site: tuple[Path, Path], rendered: list[str]) -> None:
-    data, docs = site
+def test_pages_are_reused_only_while_what_they_read_is_unchanged(
+    sample_copy: tuple[Path, Path], rendered: list[str]
+) -> None:
+    data, docs = sample_copy
     memory = Memory()
     pipeline.build(data, docs, memory)
     rendered.clear()
@@ -141,8 +124,8 @@ def test_pages_are_reused_only_while_what_they_read_is_unchanged(site: tuple[Pat
     assert "places/kandahar-city.md" not in rendered and "actors/joe-biden.md" not in rendered
 
 
-def test_a_record_with_a_problem_of_its_own_is_not_remembered(site: tuple[Path, Path]) -> None:
-    data, docs = site
+def test_a_record_with_a_problem_of_its_own_is_not_remembered(sample_copy: tuple[Path, Path]) -> None:
+    data, docs = sample_copy
     memory = Memory()
     pipeline.build(data, docs, memory)
     shutil.copy(data / "actors/pentagon.yaml", data / "actors/Pentagon_2.yaml")
