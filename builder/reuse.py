@@ -233,8 +233,10 @@ def derived(repository: Repository, memory: Memory | None, moved: dict[str, set[
     kept = memory.derived if memory else None
     current = kept and memory and moved is not None and kept[0] is memory.rendered_from
     if kept and current and moved is not None and _derives_alike(kept[0], repository, moved):
-        return kept[1]
-    fresh = derive.derived(repository)
+        # As right for this repository as for the one it was made from: the next build compares with this one.
+        fresh = kept[1]
+    else:
+        fresh = derive.derived(repository)
     if memory is not None:
         memory.derived = (repository, fresh)
     return fresh

@@ -16,7 +16,7 @@ import pytest
 from markupsafe import Markup
 
 from bench.synthetic import generate
-from builder import parallel, pipeline, render, reuse
+from builder import derive, parallel, pipeline, render, reuse
 from builder.problems import DataError
 from builder.render import render as render_pages
 from builder.reuse import Later, Memory, same
@@ -122,6 +122,24 @@ def test_pages_are_reused_only_while_what_they_read_is_unchanged(
     pipeline.build(data, docs, memory)
     assert "timeline/2021-08.md" in rendered and "places/herat.md" in rendered
     assert "places/kandahar-city.md" not in rendered and "actors/joe-biden.md" not in rendered
+
+
+def test_edits_that_leave_periods_alone_derive_nothing_again(
+    sample_copy: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, docs = sample_copy
+    derivations: list[int] = []
+    real = derive.derived
+    monkeypatch.setattr(derive, "derived", lambda repository: derivations.append(1) or real(repository))
+    memory = Memory()
+    pipeline.build(data, docs, memory)
+    for word in ("Revised", "Again"):
+        edit(data / HERAT, "title: ", f"title: {word}, ")
+        pipeline.build(data, docs, memory)
+    assert len(derivations) == 1, "a title edit, twice over, derives nothing again"
+    EDITS["date"](data)
+    pipeline.build(data, docs, memory)
+    assert len(derivations) == 2, "a date edit derives again"
 
 
 def test_a_record_with_a_problem_of_its_own_is_not_remembered(sample_copy: tuple[Path, Path]) -> None:
