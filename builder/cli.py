@@ -12,6 +12,7 @@ from . import pipeline
 from .model import KINDS, SINGULAR
 from .parallel import ChildError
 from .problems import DataError, format_github, format_json, format_text, job_summary
+from .publish import PublishError, publish
 from .reuse import Memory
 from .scaffold import ScaffoldError, write_stub
 from .write import WriteError
@@ -31,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="validate, then write the site's pages into docs/generated")
     build.add_argument("--data", type=Path, default=Path("briefings"), help="the data folder (default: briefings)")
     build.add_argument("--docs", type=Path, default=pipeline.DOCS, help="the docs folder (default: docs)")
+    site = commands.add_parser("site", help="build the pages, then the site with MkDocs, failing on any warning")
+    site.add_argument("--data", type=Path, default=Path("briefings"), help="the data folder (default: briefings)")
+    site.add_argument("--docs", type=Path, default=pipeline.DOCS, help="the docs folder (default: docs)")
+    site.add_argument(
+        "--config", type=Path, default=Path("mkdocs.yml"), help="the MkDocs configuration (default: mkdocs.yml)"
+    )
     serve = commands.add_parser("serve", help="live preview: rebuild on every change, serve on 127.0.0.1:8000")
     serve.add_argument("--data", type=Path, default=Path("briefings"), help="the data folder (default: briefings)")
     serve.add_argument("--docs", type=Path, default=pipeline.DOCS, help="the docs folder (default: docs)")
@@ -57,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         return _check(args.data, args.format)
     if args.command == "build":
         return _build(args.data, args.docs)
+    if args.command == "site":
+        return _build(args.data, args.docs) or _publish(args.config)
     if args.command == "serve":
         from .preview import serve
 
@@ -112,6 +121,19 @@ def _build(data: Path, docs: Path, memory: Memory | None = None) -> int:
         return 1
     where = docs / pipeline.GENERATED
     print(f"{pages} pages {'written to' if changed else 'unchanged in'} {where}/")
+    return 0
+
+
+def _publish(config: Path) -> int:
+    if not config.is_file():
+        print(f"briefings: no MkDocs configuration at {config}; pass --config FILE", file=sys.stderr)
+        return 2
+    try:
+        site = publish(config)
+    except PublishError as error:
+        print(f"briefings: {error}\nnothing was published; the previous site is unchanged", file=sys.stderr)
+        return 1
+    print(f"site built strictly into {site}/")
     return 0
 
 

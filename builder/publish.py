@@ -1,0 +1,146 @@
+"""Publishing: MkDocs builds the written pages into a fresh folder, which replaces the site only when it is clean.
+
+MkDocs 1.6 stops counting warnings under `--quiet`, so `mkdocs build --strict --quiet` never fails
+on one. This module runs MkDocs in-process and counts every warning logged by anyone (MkDocs, its
+plugins, Python-Markdown): a build with a single warning is refused and prints it. The build goes
+into a folder beside the site folder, so a failed or killed build leaves the published site whole.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+_TEMPORARY = ".{name}.building-"
+_RETIRED = ".{name}.previous-"
+
+
+class PublishError(Exception):
+    """A site build that failed or warned; the published site is unchanged."""
+
+
+class _Collect(logging.Handler):
+    """Keeps every record at WARNING or above, so a build can be refused and each warning shown."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # A record reaches both loggers when MkDocs' own propagates to the root.
+        if not any(seen is record for seen in self.records):
+            self.records.append(record)
+
+
+@contextmanager
+def _warnings_collected() -> Iterator[_Collect]:
+    collect = _Collect()
+    # MkDocs' own logger does not propagate when its command line has set it up; attach to both.
+    loggers = [logging.getLogger(), logging.getLogger("mkdocs")]
+    # A level above WARNING (as `--quiet` sets) would drop warnings before any handler counts them.
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(collect)
+        if logger.getEffectiveLevel() > logging.WARNING:
+            logger.setLevel(logging.WARNING)
+    try:
+        yield collect
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.removeHandler(collect)
+            logger.setLevel(level)
+
+
+def _listed(records: list[logging.LogRecord]) -> str:
+    return "".join(f"\n  {record.levelname.lower()}: {record.getMessage().strip()}" for record in records)
+
+
+def publish(config_file: Path) -> Path:
+    """Build the site that `config_file` describes into its `site_dir`, refusing any warning.
+
+    Returns the site folder. Raises PublishError, with every warning in its message, when MkDocs
+    fails or warns; the site folder is then exactly as it was.
+    """
+    # Imported here: `briefings check` and `build` never need MkDocs loaded.
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    project = config_file.resolve().parent
+    with _warnings_collected() as collect:
+        try:
+            config = load_config(config_file=str(config_file), strict=True)
+        except MkDocsException as error:
+            raise PublishError(f"{config_file}: {error}{_listed(collect.records)}") from None
+        site = Path(os.path.abspath(config.site_dir))
+        # The site folder is replaced wholesale, so it must be one inside the project; a link
+        # there is replaced itself, never followed.
+        inside = site.parent.resolve()
+        if site.name in ("", ".", "..") or (inside != project and project not in inside.parents):
+            raise PublishError(f"{config_file}: site_dir must be a folder inside {project}, not {site}")
+        _forget_leftovers(site)
+        fresh = site.with_name(f"{_TEMPORARY.format(name=site.name)}{os.getpid()}")
+        config.site_dir = str(fresh)
+        try:
+            build(config)
+        except (MkDocsException, OSError) as error:
+            failure: str | None = str(error)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        else:
+            failure = None
+    if collect.records or failure is not None:
+        shutil.rmtree(fresh, ignore_errors=True)
+        count = len(collect.records)
+        if count:
+            listed = _listed(collect.records)
+            raise PublishError(f"MkDocs reported {count} warning{'s' * (count != 1)}, and the build is strict:{listed}")
+        raise PublishError(f"MkDocs failed: {failure}")
+    _swap_in(fresh, site)
+    return site
+
+
+def _swap_in(fresh: Path, site: Path) -> None:
+    """Put `fresh` where `site` is. Each step is a rename, so `site` is never half-written."""
+    if not site.is_symlink() and not site.exists():
+        fresh.rename(site)
+        return
+    retired = site.with_name(f"{_RETIRED.format(name=site.name)}{os.getpid()}")
+    _remove(retired)
+    site.rename(retired)
+    fresh.rename(site)
+    _remove(retired)
+
+
+def _forget_leftovers(site: Path) -> None:
+    """Tidy what an interrupted build left beside the site; only folders this module names.
+
+    A kill between the two renames of a swap leaves no site but the previous one set aside: that is
+    still the last good site, so it is put back rather than deleted.
+    """
+    if not site.parent.is_dir():
+        return
+    temporary, retired = _TEMPORARY.format(name=site.name), _RETIRED.format(name=site.name)
+    ours = sorted(
+        entry
+        for entry in site.parent.iterdir()
+        if entry.name.startswith((temporary, retired)) and entry.name.rpartition("-")[2].isdigit()
+    )
+    for entry in ours:
+        if entry.name.startswith(retired) and not site.exists() and not site.is_symlink() and entry.is_dir():
+            entry.rename(site)
+        else:
+            _remove(entry)
+
+
+def _remove(path: Path) -> None:
+    """Delete `path`; a link is removed itself, never followed."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
