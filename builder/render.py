@@ -63,6 +63,8 @@ def _finalize(value: object) -> object:
         return ""
     if isinstance(value, Markup):
         return value
+    if isinstance(value, Citation):
+        return value.__html__()
     return escape.text(value)
 
 
@@ -188,8 +190,33 @@ class Notes:
         # Adjacent superscripts would read as one number: notes 1 and 2 are not note 12.
         return Markup("<sup>,</sup>".join(refs))
 
+    def later(self, *groups: list[str]) -> Citation:
+        """Footnote references that number their sources only when the page prints them."""
+        return Citation(self, groups)
+
     def definitions(self) -> list[tuple[int, str, Source]]:
         return [(n, sid, self.repository.sources[sid]) for n, sid in enumerate(self.order, 1)]
+
+
+class Citation:
+    """A record's footnote references, numbered when printed.
+
+    A view prepares the citation of everything it may show; a note numbered for a citation the
+    page then leaves out would be a note nothing refers to.
+    """
+
+    __slots__ = ("groups", "notes", "printed")
+
+    def __init__(self, notes: Notes, groups: tuple[list[str], ...]) -> None:
+        self.notes, self.groups = notes, groups
+        self.printed: Markup | None = None
+
+    def __html__(self) -> Markup:
+        if self.printed is None:
+            self.printed = self.notes.cite(*self.groups)
+        return self.printed
+
+    __str__ = __html__
 
 
 # --- where each record lives ---------------------------------------------------------------------
@@ -312,7 +339,7 @@ class View:
         event: Event = self.repository.events[event_id]
         current = derive.status_on(event.status, on, event.date.start) if on else event.status[-1]
         steps = self.history(event.status, event.date.start, on)
-        cited = self.notes.cite(event.sources, *[s.sources for s in event.status if s in [x.step for x in steps]])
+        cited = self.notes.later(event.sources, *[s.sources for s in event.status if s in [x.step for x in steps]])
         return Shown(
             id=event_id,
             event=event,
@@ -343,7 +370,7 @@ class View:
             words=words,
             status=current.status,
             status_words=self.status_words(current),
-            cite=self.notes.cite(change.sources, current.sources),
+            cite=self.notes.later(change.sources, current.sources),
         )
 
     def figure(self, figure_id: str) -> Shown:
@@ -356,7 +383,7 @@ class View:
             by=self.actor(figure.by),
             as_of=format_date(figure.as_of or event.date),
             event_id=event_id,
-            cite=self.notes.cite(figure.sources or event.sources),
+            cite=self.notes.later(figure.sources or event.sources),
         )
 
     def quote(self, quote_id: str) -> Shown:
@@ -369,7 +396,7 @@ class View:
             date=format_date(quote.date) if quote.date else "",
             original_dir="rtl" if original and is_right_to_left(original.language) else "ltr",
             tags=[(tag, self.link(f"tags/{tag}.md")) for tag in quote.tags],
-            cite=self.notes.cite(quote.sources),
+            cite=self.notes.later(quote.sources),
         )
 
 

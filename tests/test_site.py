@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,74 @@ def test_a_rebuild_with_nothing_changed_does_no_work(tmp_path: Path, monkeypatch
     highlight = data / "briefings" / "2021-08-13.yaml"
     highlight.write_text(highlight.read_text().replace("second biggest city", "second-biggest city"))
     assert pipeline.build(data, docs) == (pages, True)
+
+
+class _Text(HTMLParser):
+    """The text a reader sees on a page: no scripts, styles or SVG."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hidden = 0
+        self.chunks: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "svg"):
+            self.hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "svg"):
+            self.hidden = max(0, self.hidden - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.chunks.append(data)
+
+
+def visible_text(page: Path) -> str:
+    parser = _Text()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return "".join(parser.chunks)
+
+
+# `[text](target)` or `[text][ref]` left unconverted, e.g. Markdown written inside an HTML block.
+MARKDOWN_LINK = re.compile(r"\[[^\]\n]+\]\([^)\s]+\)|\[[^\]\n]+\]\[[^\]\n]*\]|\[\^\d+\]")
+
+
+def test_no_markdown_link_reaches_a_reader_as_text(sample_site: Path) -> None:
+    pages = sorted(sample_site.rglob("*.html"))
+    assert len(pages) > 50
+    leaks = {page.relative_to(sample_site).as_posix(): MARKDOWN_LINK.findall(visible_text(page)) for page in pages}
+    assert {page: found for page, found in leaks.items() if found} == {}
+
+
+def test_the_markdown_link_check_sees_a_leak(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<figure><figcaption>See [Every place](../places/index.md).</figcaption></figure>", "utf-8")
+    assert MARKDOWN_LINK.findall(visible_text(page)) == ["[Every place](../places/index.md)"]
+
+
+REVISED = """
+title: Britain raises its evacuation force
+date: 2021-08-14
+places: [afghanistan]
+actors: [uk-government]
+sources: [un-statement-civilians]
+figures:
+  - id: uk-troops-raised
+    label: British troops to be deployed to help British citizens leave
+    value: 900
+    unit: troops
+    by: uk-government
+    revises: uk-troops-for-evacuation
+"""
+
+
+def test_a_revised_figure_cites_only_what_the_corrections_page_shows(tmp_path: Path) -> None:
+    data, _ = sample_copy(tmp_path)
+    (data / "events" / "uk-raises-evacuation-force.yaml").write_text(REVISED, encoding="utf-8")
+    # The revised figure's event cites other sources than the new one: its notes must not be listed unreferenced.
+    site = build_site(data, tmp_path / "out")
+    text = page_text(site, "corrections/index.html")
+    assert "revised from about 600 troops to 900 troops, according to Britain" in text
+    notes = (site / "corrections" / "index.html").read_text(encoding="utf-8")
+    assert notes.count('class="footnote-ref"') == notes.count('class="footnote-backref"') == 1
