@@ -12,7 +12,7 @@ import pytest
 from builder import escape
 from builder.changes import INVALID, OLD_INVALID, summarize
 
-from .conftest import ROOT, SAMPLE
+from .conftest import SAMPLE
 
 HOSTILE = "<b>x</b> [y](javascript:z)"
 NEW_HIGHLIGHT = "Kabul airport is crowded with people trying to leave."
@@ -282,22 +282,3 @@ def test_data_added_after_the_base(repo: Path) -> None:
     shutil.copytree(SAMPLE / "actors", repo / "more" / "actors")
     out = summarize("HEAD", repo / "more")
     assert out.splitlines()[2] == f"{len(list(SAMPLE.glob('actors/*.yaml')))} added"
-
-
-def _commits_touching_data() -> list[str]:
-    if shutil.which("git") is None:
-        return []
-    result = subprocess.run(
-        ["git", "log", "--format=%H", "--", "briefings"], cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    return result.stdout.split() if result.returncode == 0 else []
-
-
-def test_real_history() -> None:
-    commits = _commits_touching_data()
-    if len(commits) < 2:
-        pytest.skip("the project is not a git repository with two commits touching briefings/")
-    assert summarize("HEAD~1", SAMPLE).endswith("\n")
-    # The latest commit that changed the data, summarised against its parent's data.
-    out = summarize(f"{commits[0]}~1", SAMPLE)
-    assert out.startswith(("### Content changes since", "No content changes since"))
