@@ -442,15 +442,32 @@ def render(
         moved = reuse.changed(before, repository) if memory and before else None
         pages, editions, control = _pages(repository, handwritten, data_folder, jobs, memory, moved)
 
+        exported: Pages = {}
+
         def add_exports() -> None:
             pieces = memory.pieces if memory else None
-            pages.update(exports.exports(repository, repository.site.url, editions, pieces, control))
+            exported.update(exports.exports(repository, repository.site.url, editions, pieces, control))
 
-        pages.update(_run(repository, jobs, memory, moved, workers, add_exports))
+        texts = _run(repository, jobs, memory, moved, workers, add_exports)
+        _refuse_clashes([*pages, *(job.path for job in jobs), *exported])
+        pages.update(texts)
+        pages.update(exported)
         if memory:
             memory.pieces.done()
             memory.rendered_from = repository
         return pages
+
+
+class PageClash(Exception):
+    """Two pages, or a page and a data file, planned at one path: one would silently replace the other."""
+
+
+def _refuse_clashes(paths: list[str]) -> None:
+    seen: set[str] = set()
+    for path in paths:
+        if path in seen:
+            raise PageClash(f"two files of the site are planned at {path}; only one can be published there")
+        seen.add(path)
 
 
 @dataclass(frozen=True)

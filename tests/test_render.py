@@ -207,3 +207,15 @@ def test_an_entity_page_lists_its_latest_year_and_links_the_earlier_ones(repo: C
         assert "[Back to Kandahar](../kandahar.md)" in page and "Taliban take Kandahar" not in page
         assert f"](../../timeline/{year}-06.md#event-fighting-{year})" in page
     assert "places/kandahar/2021.md" not in pages, "the latest year is on the place's own page"
+
+
+def test_a_data_file_planned_at_a_page_path_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder import exports
+    from builder.render import PageClash
+
+    planned = exports.exports
+    monkeypatch.setattr(
+        exports, "exports", lambda *args: {**planned(*args), "places/index.md": "a data file in the page's place"}
+    )
+    with pytest.raises(PageClash, match=r"places/index\.md"):
+        render(validate(SAMPLE), workers=1)
