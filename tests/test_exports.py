@@ -21,7 +21,7 @@ from builder.model import KINDS
 from builder.reuse import Memory, Pieces
 from builder.validate import validate
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, edit
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +151,24 @@ def test_json_in_a_script_element_cannot_close_it(attack: str) -> None:
 def test_csv_cells_are_never_formulas(value: str) -> None:
     assert escape.csv_cell(value).startswith("'")
     assert escape.csv_cell("Kandahar") == "Kandahar"
+
+
+def test_the_data_page_says_which_files_carry_html_and_which_plain_text(repo: Path) -> None:
+    from builder.render import render
+
+    title = "Taliban <b>take</b> Kandahar & more"
+    data = repo()
+    edit(data / "events" / "kandahar-falls.yaml", "Taliban take Kandahar", f"'{title}'")
+    pages = render(validate(data), workers=1)
+    assert json.loads(str(pages["data/events.json"]))["kandahar-falls"]["title"] == title
+    assert title in str(pages["data/events.csv"])
+    slide = json.loads(str(pages["data/timeline.json"]))["events"][0]
+    assert slide["text"]["headline"] == "Taliban &lt;b&gt;take&lt;/b&gt; Kandahar &amp; more"
+    table = str(pages["data/index.md"]).split("## Text or HTML", 1)[1]
+    rows = dict(re.findall(r"^\| (.+?) \| (.+?) \|$", table, re.MULTILINE))
+    assert "HTML-escaped" in rows["`timeline.json`"]
+    assert rows["the `.json` files and `places.geojson`"].startswith("plain text")
+    assert rows["`events.csv`"].startswith("plain text")
+    files = {path.rpartition("/")[2] for path in pages if path.startswith("data/") and not path.endswith(".md")}
+    named = {"timeline.json", "events.csv", "places.geojson"}
+    assert named <= files and all(f.endswith((".json", ".geojson")) for f in files - named)
