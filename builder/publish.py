@@ -82,6 +82,13 @@ def publish(config_file: Path) -> Path:
         inside = site.parent.resolve()
         if site.name in ("", ".", "..") or (inside != project and project not in inside.parents):
             raise PublishError(f"{config_file}: site_dir must be a folder inside {project}, not {site}")
+        linked = _links_in(config.theme.custom_dir, project)
+        if linked:
+            shown = ", ".join(linked[:5]) + (f" and {len(linked) - 5} more" if len(linked) > 5 else "")
+            raise PublishError(
+                f"{config_file}: the theme folder holds links or special files ({shown}); MkDocs would publish"
+                " what they point to: replace each with a plain file inside the project"
+            )
         _forget_leftovers(site)
         fresh = site.with_name(f"{_TEMPORARY.format(name=site.name)}{os.getpid()}")
         config.site_dir = str(fresh)
@@ -103,6 +110,22 @@ def publish(config_file: Path) -> Path:
         raise PublishError(f"MkDocs failed: {failure}")
     _swap_in(fresh, site)
     return site
+
+
+def _links_in(folder: str | None, project: Path) -> list[str]:
+    """Links and special files in the theme's custom folder, whose files MkDocs copies into the site."""
+    if not folder:
+        return []
+    root = Path(os.path.abspath(folder))
+    if root.is_symlink() or (root.exists() and project not in root.resolve().parents):
+        return [str(root)]
+    found = []
+    for here, folders, files in os.walk(root):
+        for name in sorted(folders + files):
+            path = Path(here, name)
+            if path.is_symlink() or not (path.is_file() or path.is_dir()):
+                found.append(path.relative_to(project).as_posix())
+    return found
 
 
 def _swap_in(fresh: Path, site: Path) -> None:

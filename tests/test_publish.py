@@ -119,3 +119,12 @@ def test_a_site_folder_outside_the_project_is_refused(project: Path, site_dir: s
     with pytest.raises(PublishError, match=reason):
         publish(project / "mkdocs.yml")
     assert sorted(p.name for p in project.iterdir()) == ["docs", "mkdocs.yml"]
+
+
+def test_links_in_the_theme_folder_are_refused(project: Path, tmp_path: Path) -> None:
+    secret = write_tree(tmp_path / "secret", {"environ": "TOKEN=abc"})
+    config = CONFIG.replace("theme: mkdocs", "theme:\n  name: mkdocs\n  custom_dir: overrides")
+    write_tree(project, {"mkdocs.yml": config, "overrides/x.txt": Link(str(secret / "environ"))})
+    with pytest.raises(PublishError, match=r"overrides/x\.txt"):
+        publish(project / "mkdocs.yml")
+    assert not (project / "site").exists()
