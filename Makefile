@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The venv holds exactly requirements.lock once its packages are in; the project is installed on top
+# when pyproject.toml or the lock changes.
+LOCKED := $(VENV)/.locked-$(shell cat requirements.lock | cksum | cut -d' ' -f1)
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 DATA ?= briefings
 
@@ -10,11 +13,23 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: site serve check changes test lint bench schemas update-golden lock clean
 
-$(STAMP):
+# Every file pip installs must match a hash in requirements.lock, pip included, and the project is
+# built by the locked setuptools: nothing unpinned is downloaded.
+$(LOCKED):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@test -x $(BIN)/python || { echo "Creating $(VENV)..." && $(PYTHON) -m venv $(VENV); }
+	@echo "Installing pip from requirements.lock..."
+	@sed -n '/^pip==/,/^[^ ]/{/^pip==/p;/^ /p;}' requirements.lock > $(VENV)/pip.txt
+	@$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(VENV)/pip.txt
+	@echo "Installing $$(grep -o '^[A-Za-z0-9._-]*==' requirements.lock | sort -u | wc -l | tr -d " ") pinned packages (about a minute)..."
+	@$(BIN)/python -m pip install --require-hashes --no-deps --progress-bar off -r requirements.lock
+	@rm -f $(VENV)/.locked-* && touch $@
+
+$(STAMP): $(LOCKED)
+	@echo "Installing briefings itself, editable..."
+	@$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
+	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
+	echo "requirements.lock does not satisfy pyproject.toml: run make lock"; exit 1; }
 	@rm -f $(VENV)/.installed-* && touch $@
 
 site: $(STAMP) ## validate the data, write the pages, build the site into site/
@@ -56,8 +71,12 @@ update-golden: $(STAMP) ## rewrite tests/golden from the sample data; review the
 schemas: $(STAMP) ## regenerate the committed JSON Schemas from the model
 	$(BIN)/briefings schemas --out schemas
 
-lock: $(STAMP) ## refresh requirements.lock from what is installed
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
+# Resolves pyproject.toml's dependencies, its dev extra, its build backend and pip for every platform and
+# Python 3.11+, keeping the versions already locked; UPGRADE=1 takes the newest releases instead.
+lock: $(LOCKED) ## regenerate requirements.lock, with the hash of every file, from pyproject.toml
+	{ echo pip; $(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'; } \
+	| $(BIN)/uv pip compile pyproject.toml - --extra dev --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command 'make lock' --quiet $(if $(UPGRADE),--upgrade) --output-file requirements.lock
 
 clean:
 	rm -rf site docs/generated docs/.generated .pytest_cache .mypy_cache .ruff_cache

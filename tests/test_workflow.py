@@ -7,6 +7,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -322,3 +323,94 @@ def test_pre_commit_runs_the_ruff_commands_of_make_lint() -> None:
         for folder in folders:
             assert files.search(f"{folder}/module.py"), (hook["id"], folder)
         assert not files.search("site/module.py")
+
+
+# The lock and the virtual environment
+
+LOCK = ROOT / "requirements.lock"
+LOCKED_TARGET = "$(LOCKED)"
+INSTALLED_TARGET = "$(STAMP)"
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_name(requirement: str) -> str:
+    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+    assert match, requirement
+    return canonical(match.group(1))
+
+
+def locked() -> list[tuple[str, str, list[str]]]:
+    """(name, the requirement with its marker, its hashes) for each entry of requirements.lock."""
+    text = re.sub(r"\\\n", " ", LOCK.read_text(encoding="utf-8"))
+    entries = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        hashes = re.findall(r"--hash=(\S+)", line)
+        requirement = re.sub(r"\s*--hash=\S+", "", line).strip()
+        entries.append((requirement_name(requirement), requirement, hashes))
+    return entries
+
+
+def test_every_locked_package_is_pinned_to_one_version_with_its_hashes() -> None:
+    entries = locked()
+    assert len(entries) > 40
+    for name, requirement, hashes in entries:
+        assert re.fullmatch(r"[A-Za-z0-9._-]+==[\w.+!-]+(\s*;.+)?", requirement), requirement
+        assert hashes, f"{name} has no --hash"
+        assert all(re.fullmatch(r"sha256:[0-9a-f]{64}", h) for h in hashes), name
+
+
+def test_lock_holds_every_dependency_the_build_backend_and_pip() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = [
+        *pyproject["project"]["dependencies"],
+        *pyproject["project"]["optional-dependencies"]["dev"],
+        *pyproject["build-system"]["requires"],
+        "pip",
+    ]
+    names = {name for name, _, _ in locked()}
+    assert {requirement_name(r) for r in declared} - names == set()
+    assert {"pip", "setuptools", "uv"} <= names
+
+
+def test_venv_installs_only_hash_checked_files_and_builds_with_the_locked_setuptools() -> None:
+    recipe = makefile_recipe(LOCKED_TARGET)
+    installs = [shlex.split(line) for line in recipe if "pip install" in line]
+    # pip itself first, from its entry in the lock, then the whole lock.
+    assert len(installs) == 2, recipe
+    for command in installs:
+        assert {"--require-hashes", "--no-deps"} <= set(command), command
+    assert installs[0][-2:] == ["-r", "$(VENV)/pip.txt"]
+    assert installs[1][-2:] == ["-r", "requirements.lock"]
+    assert any(line.startswith("sed ") and line.endswith("> $(VENV)/pip.txt") for line in recipe), recipe
+    # The project adds no package: its build backend is the locked setuptools already in the venv.
+    (project,) = [shlex.split(line) for line in makefile_recipe(INSTALLED_TARGET) if "pip install" in line]
+    assert {"--no-deps", "--no-build-isolation", "--editable"} <= set(project), project
+    assert project[-1] == "."
+    assert not any("pip install" in line and "--upgrade" in line for line in recipe)
+
+
+def test_pip_is_installed_from_its_own_entry_in_the_lock() -> None:
+    if shutil.which("sed") is None:
+        pytest.skip("sed is not installed")
+    (line,) = [line for line in makefile_recipe(LOCKED_TARGET) if line.startswith("sed ")]
+    command = line.rsplit(" > ", 1)[0]
+    extracted = subprocess.run(command, shell=True, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    (pip,) = [entry for entry in locked() if entry[0] == "pip"]
+    lines = [line.strip().rstrip("\\").strip() for line in extracted.splitlines()]
+    assert lines[0] == pip[1]
+    assert [line.removeprefix("--hash=") for line in lines[1:] if line.startswith("--hash=")] == pip[2]
+    assert all(line.startswith(("--hash=", "#")) for line in lines[1:]), extracted
+
+
+def test_make_lock_resolves_pyproject_with_hashes() -> None:
+    command = " ".join(makefile_recipe("lock"))
+    assert "uv pip compile pyproject.toml" in command
+    for option in ("--extra dev", "--generate-hashes", "--universal", "--output-file requirements.lock"):
+        assert option in command, option
+    assert "build-system" in command and "echo pip" in command
