@@ -32,9 +32,8 @@ $(STAMP): $(LOCKED)
 	echo "requirements.lock does not satisfy pyproject.toml: run make lock"; exit 1; }
 	@rm -f $(VENV)/.installed-* && touch $@
 
-site: $(STAMP) ## validate the data, write the pages, build the site into site/
-	$(BIN)/briefings build --data $(DATA)
-	$(BIN)/mkdocs build --strict --quiet
+site: $(STAMP) ## validate the data, write the pages, build the site strictly into site/
+	$(BIN)/briefings site --data $(DATA)
 
 serve: $(STAMP) ## live preview on http://127.0.0.1:8000
 	$(BIN)/briefings serve --data $(DATA)
