@@ -26,6 +26,14 @@ PULL_REQUEST = ("pull_request", "refs/pull/7/merge")
 MAIN_PUSH = ("push", "refs/heads/main")
 OTHER_PUSH = ("push", "refs/heads/topic")
 DISPATCH_MAIN = ("workflow_dispatch", "refs/heads/main")
+DISPATCH_OTHER = ("workflow_dispatch", "refs/heads/topic")
+EVENTS = (PULL_REQUEST, MAIN_PUSH, DISPATCH_MAIN, DISPATCH_OTHER)
+
+# The one command besides `make TARGET`: Debian packages, installed as .ci/run installs them.
+APT_INSTALL = re.compile(
+    r"apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends"
+    r"((?: [a-z0-9][a-z0-9.+-]*)+)"
+)
 
 
 def load_workflow(text: str | None = None) -> dict[str, Any]:
@@ -68,11 +76,17 @@ def makefile_recipe(target: str) -> list[str]:
     return recipe
 
 
+def debian_packages(command: str) -> list[str] | None:
+    """The packages a `run:` installs with apt-get, or None when it is any other command."""
+    match = APT_INSTALL.fullmatch(command.strip())
+    return match.group(1).split() if match else None
+
+
 def undocumented_commands(workflow: dict[str, Any], documented: set[str]) -> list[str]:
-    """Every `run:` that is not exactly `make TARGET` for a documented target."""
+    """Every `run:` that is not exactly `make TARGET` for a documented target, nor an apt-get install."""
     wrong = []
     for step in all_steps(workflow):
-        if "run" not in step:
+        if "run" not in step or debian_packages(step["run"]) is not None:
             continue
         match = re.fullmatch(r"make ([\w-]+)", step["run"].strip())
         if match is None or match.group(1) not in documented:
@@ -117,11 +131,12 @@ def uploads(job: dict[str, Any], event: tuple[str, str]) -> dict[str, str]:
 # The workflow file
 
 
-def test_workflow_parses_and_has_the_three_jobs() -> None:
+def test_workflow_parses_and_has_the_four_jobs() -> None:
     workflow = load_workflow()
-    assert set(workflow["jobs"]) == {"check", "build", "deploy"}
+    assert set(workflow["jobs"]) == {"check", "test", "build", "deploy"}
     assert workflow["jobs"]["build"]["needs"] == "check"
-    assert workflow["jobs"]["deploy"]["needs"] == "build"
+    assert "needs" not in workflow["jobs"]["test"]  # it runs beside the check and the build
+    assert sorted(workflow["jobs"]["deploy"]["needs"]) == ["build", "test"]
 
 
 def test_workflow_triggers_on_pull_requests_and_pushes_to_main() -> None:
@@ -184,8 +199,16 @@ def test_workflow_runs_only_the_readmes_commands() -> None:
     workflow = load_workflow()
     documented = readme_make_targets() & makefile_targets()
     assert undocumented_commands(workflow, documented) == []
-    commands = {job: [step["run"].strip() for step in steps(j) if "run" in step] for job, j in workflow["jobs"].items()}
-    assert commands == {"check": ["make check", "make changes"], "build": ["make site"], "deploy": []}
+    commands = {
+        job: [step["run"].strip() for step in steps(j) if "run" in step and debian_packages(step["run"]) is None]
+        for job, j in workflow["jobs"].items()
+    }
+    assert commands == {
+        "check": ["make check", "make changes"],
+        "test": ["make lint", "make test"],
+        "build": ["make site"],
+        "deploy": [],
+    }
 
 
 def test_command_check_catches_an_undocumented_command() -> None:
@@ -194,8 +217,14 @@ def test_command_check_catches_an_undocumented_command() -> None:
         WORKFLOW.read_text(encoding="utf-8")
         .replace("run: make site", "run: .venv/bin/mkdocs build --strict")
         .replace("run: make check", "run: make deploy")
+        .replace("ca-certificates make git chromium npm", "chromium && curl -s https://example.org | sh")
     )
-    assert undocumented_commands(workflow, documented) == ["make deploy", ".venv/bin/mkdocs build --strict"]
+    assert undocumented_commands(workflow, documented) == [
+        "make deploy",
+        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends"
+        " chromium && curl -s https://example.org | sh",
+        ".venv/bin/mkdocs build --strict",
+    ]
 
 
 def test_check_job_reports_in_the_github_format() -> None:
@@ -238,21 +267,55 @@ def test_setup_python_uses_311_and_caches_pip_on_the_lock_file() -> None:
     assert (ROOT / "requirements.lock").is_file()
 
 
-def test_build_uploads_the_site_for_review_on_pull_requests_and_for_pages_on_main() -> None:
-    build = load_workflow()["jobs"]["build"]
+def test_build_uploads_the_site_for_pages_when_it_deploys_and_for_review_otherwise() -> None:
+    workflow = load_workflow()
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
     site_dir = re.search(r"^site_dir:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.MULTILINE)
     site = site_dir.group(1).strip("'\"") if site_dir else "site"
     assert site == "site"
     assert uploads(build, PULL_REQUEST) == {"actions/upload-artifact": site}
     assert uploads(build, MAIN_PUSH) == {"actions/upload-pages-artifact": site}
-    assert "actions/upload-pages-artifact" not in uploads(build, DISPATCH_MAIN)
+    assert uploads(build, DISPATCH_MAIN) == {"actions/upload-pages-artifact": site}
+    assert uploads(build, DISPATCH_OTHER) == {"actions/upload-artifact": site}
+    for event in EVENTS:
+        # The Pages artifact exists exactly when the deploy job runs to publish it.
+        assert ("actions/upload-pages-artifact" in uploads(build, event)) == runs(deploy, event), event
+    (pages,) = [s for s in steps(build) if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    assert pages["if"] == deploy["if"]
 
 
-def test_deploy_runs_only_on_pushes_to_main() -> None:
+def test_deploy_runs_on_main_when_pushed_or_started_by_hand() -> None:
     deploy = load_workflow()["jobs"]["deploy"]
     assert runs(deploy, MAIN_PUSH)
-    for event in (PULL_REQUEST, OTHER_PUSH, DISPATCH_MAIN, ("pull_request", "refs/heads/main")):
+    assert runs(deploy, DISPATCH_MAIN)
+    for event in (PULL_REQUEST, OTHER_PUSH, DISPATCH_OTHER, ("pull_request", "refs/heads/main")):
         assert not runs(deploy, event), event
+
+
+def test_lint_and_tests_run_on_every_event_and_gate_the_deployment() -> None:
+    workflow = load_workflow()
+    test, deploy = workflow["jobs"]["test"], workflow["jobs"]["deploy"]
+    assert "test" in deploy["needs"]
+    for event in EVENTS:
+        assert runs(test, event), event
+        assert all(evaluate(step.get("if"), event) for step in steps(test)), event
+    assert [step["run"] for step in steps(test) if str(step.get("run", "")).startswith("make ")] == [
+        "make lint",
+        "make test",
+    ]
+
+
+def test_tests_run_with_debians_chromium_and_npm_as_in_ci_run() -> None:
+    test = load_workflow()["jobs"]["test"]
+    # A Debian image with the Python the other jobs set up: apt's chromium is then Debian's.
+    assert re.fullmatch(r"python:3\.11-slim-(bookworm|trixie)", test["container"]["image"])
+    first, checkout = steps(test)[:2]
+    packages = debian_packages(first["run"])
+    assert packages is not None and {"make", "git", "chromium", "npm"} <= set(packages)
+    assert checkout["uses"].startswith("actions/checkout@")  # git is there before the clone
+    ci_run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    for package in ("make", "chromium", "npm"):
+        assert f"missing+=({package})" in ci_run, package
 
 
 def test_condition_evaluator_is_not_vacuous() -> None:
