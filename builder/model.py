@@ -39,9 +39,31 @@ def is_slug(text: str) -> bool:
     return len(text) <= SLUG_MAX and _SLUG.fullmatch(text) is not None
 
 
+# Every id names a page or a file somewhere: none may take a section's own page (`places/index.md`)
+# or a name Windows keeps for a device (a checkout there could not hold `con.md`).
+_SECTION_PAGE = "index"
+_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))})
+RESERVED_IDS = frozenset({_SECTION_PAGE, *_DEVICES})
+# The id rule with the reserved ids left out, for editors' JSON Schemas.
+ID_PATTERN = f"^(?!(?:{'|'.join(sorted(RESERVED_IDS))})$){SLUG_PATTERN[1:]}"
+
+
+def reserved(text: str) -> str | None:
+    """Why `text` may not be an id although it follows the id rule, or None when it may."""
+    if text == _SECTION_PAGE:
+        return "every section's own page has that name (places/index.md, tags/index.md...)"
+    if text in _DEVICES:
+        return "Windows keeps that name for a device, so no file there can have it"
+    return None
+
+
 def _slug(value: Any) -> Any:
-    if isinstance(value, str) and not is_slug(value):
-        raise PydanticCustomError("invalid-id", "invalid id", {"value": value})
+    if isinstance(value, str):
+        if not is_slug(value):
+            raise PydanticCustomError("invalid-id", "invalid id", {"value": value})
+        reason = reserved(value)
+        if reason:
+            raise PydanticCustomError("reserved-id", "reserved id", {"value": value, "reason": reason})
     return value
 
 
@@ -54,7 +76,9 @@ def _text(value: Any) -> Any:
 
 
 Id = Annotated[
-    str, BeforeValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN, "maxLength": SLUG_MAX})
+    str,
+    BeforeValidator(_slug),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": SLUG_MAX}),
 ]
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
 
@@ -65,12 +89,33 @@ _MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
 _YEAR = re.compile(r"(\d{4})", re.ASCII)
 Precision = Literal["day", "month", "year", "range"]
 
+# Every later stage can count on these: each day the site shows, and its moment in any time zone,
+# is a valid `datetime`, and a range is short enough for a briefing or a chart to hold.
+MIN_YEAR, MAX_YEAR = 1800, 2200
+MAX_RANGE_DAYS = 5 * 366
+
+
+class DateBoundError(ValueError):
+    """A well-formed date beyond the bounds above: the problem code, and the values its message needs."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def _year(year: int) -> int:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DateBoundError("year-out-of-range", year=f"{year:04d}", low=MIN_YEAR, high=MAX_YEAR)
+    return year
+
 
 def _parse_day(text: str) -> date:
     match = _DAY.fullmatch(text)
     if not match:
         raise ValueError("expected YYYY-MM-DD")
     year, month, day = (int(part) for part in match.groups())
+    _year(year)
     try:
         return date(year, month, day)
     except ValueError as error:
@@ -86,12 +131,12 @@ def _parse_point(text: str) -> tuple[date, date, Precision]:
         day = _parse_day(text)
         return day, day, "day"
     if match := _MONTH.fullmatch(text):
-        year, month = int(match[1]), int(match[2])
+        year, month = _year(int(match[1])), int(match[2])
         if not 1 <= month <= 12:
             raise ValueError("month must be in 1..12")
         return date(year, month, 1), _month_end(year, month), "month"
     if _YEAR.fullmatch(text):
-        year = int(text)
+        year = _year(int(text))
         return date(year, 1, 1), date(year, 12, 31), "year"
     raise ValueError("expected YYYY-MM-DD")
 
@@ -121,6 +166,8 @@ class FuzzyDate:
             _, end, _ = _parse_point(last.strip())
             if end < start:
                 raise ValueError("the range ends before it starts")
+            if (end - start).days + 1 > MAX_RANGE_DAYS:
+                raise DateBoundError("range-too-long", days=(end - start).days + 1, limit=MAX_RANGE_DAYS)
             return cls(start, end, "range", approximate, f"{first.strip()}/{last.strip()}{'~' * approximate}")
         start, end, precision = _parse_point(body)
         return cls(start, end, precision, approximate, text)
@@ -136,6 +183,8 @@ def _fuzzy_date(value: Any) -> Any:
         raise PydanticCustomError("wrong-type", "wrong type", {"expected": "a date", "found": _kind_of(value)})
     try:
         return FuzzyDate.parse(value)
+    except DateBoundError as error:
+        raise PydanticCustomError(error.code, error.code, {"value": value.strip(), **error.params}) from None
     except ValueError as error:
         raise PydanticCustomError("invalid-date", "invalid date", {"value": value, "reason": str(error)}) from None
 
@@ -147,6 +196,8 @@ def _day(value: Any) -> Any:
         raise PydanticCustomError("wrong-type", "wrong type", {"expected": "a date", "found": _kind_of(value)})
     try:
         return _parse_day(value.strip())
+    except DateBoundError as error:
+        raise PydanticCustomError(error.code, error.code, {"value": value.strip(), **error.params}) from None
     except ValueError as error:
         raise PydanticCustomError("invalid-date", "invalid date", {"value": value, "reason": str(error)}) from None
 
@@ -235,17 +286,35 @@ _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10
 _NUMBER = re.compile(r"(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?:\s+(thousand|million|billion|trillion))?", re.ASCII)
 
 
+# Under 1,000 trillion, to a millionth: every number is then exact in decimal's default 28 digits,
+# whatever is done with it when it is shown.
+MAX_WHOLE_DIGITS = 15
+MAX_DECIMALS = 6
+
+
 def _number(value: Any) -> Any:
     if isinstance(value, Decimal):
         return value
     match = _NUMBER.fullmatch(value.strip()) if isinstance(value, str) else None
     if not match:
         raise PydanticCustomError("invalid-number", "invalid number", {"value": value})
+    written = match[1].replace(",", "")
+    scale = _SCALES[match[2]] if match[2] else 1
+    # Counted on the text, before a thousand digits are turned into a number.
+    whole, _, fraction = written.lstrip("-").partition(".")
+    zeros = len(str(scale)) - 1
+    reason = None
+    if len(whole.lstrip("0")) + zeros > MAX_WHOLE_DIGITS:
+        reason = "is too large: a number must be under 1,000 trillion either way; check it, or count in a larger unit"
+    elif len(fraction.rstrip("0")) - zeros > MAX_DECIMALS:
+        reason = f"has more than {MAX_DECIMALS} digits after the decimal point; round it"
+    if reason:
+        raise PydanticCustomError("number-out-of-range", "number out of range", {"value": value, "reason": reason})
     try:
-        number = Decimal(match[1].replace(",", ""))
+        number = Decimal(written)
     except InvalidOperation:
         raise PydanticCustomError("invalid-number", "invalid number", {"value": value}) from None
-    return number * _SCALES[match[2]] if match[2] else number
+    return number * scale
 
 
 Number = Annotated[
@@ -641,6 +710,28 @@ class Briefing(Strict):
     draft: bool = False
 
 
+_BRANCH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*", re.ASCII)
+
+
+def _branch(value: Any) -> Any:
+    # Git's own rules for a branch name, less its rarer characters: it goes into 'edit this page' links.
+    if isinstance(value, str):
+        name = value.strip()
+        if not _BRANCH.fullmatch(name) or ".." in name or name.endswith((".", ".lock")):
+            reason = (
+                f"'{value}' is not a branch name: use letters, digits, '-', '_' and '.', with '/' between parts;"
+                " no part may start with '.', and '..' is not allowed"
+            )
+            raise PydanticCustomError("invalid-value", "branch", {"reason": reason})
+        return name
+    return value
+
+
+Branch = Annotated[
+    str, BeforeValidator(_branch), WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z0-9_-][A-Za-z0-9._/-]*$"})
+]
+
+
 class Site(Strict):
     """Settings for the whole site, in `briefings/site.yaml`."""
 
@@ -650,7 +741,7 @@ class Site(Strict):
     language: Language = "en"
     url: Url | None = Field(None, description="Where the site is published")
     repository: Url | None = Field(None, description="The repository's web address, for 'edit this page' links")
-    branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9._/-]+$")] = "main"
+    branch: Branch = "main"
 
 
 KINDS: dict[str, type[Strict]] = {
@@ -773,7 +864,7 @@ def _takes(node: dict[str, Any], definitions: dict[str, Any]) -> str:
         return " or ".join(dict.fromkeys(options))
     if node.get("type") == "array":
         return f"a list of {_takes(node.get('items', {}), definitions)}"
-    if node.get("pattern") == SLUG_PATTERN:
+    if node.get("pattern") == ID_PATTERN:
         return "an id"
     if "examples" in node:
         return "text such as " + ", ".join(str(e) for e in node["examples"][:3])

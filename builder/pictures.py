@@ -1,4 +1,4 @@
-"""Pictures made at build time as inline SVG: a control map and a chart of events per day.
+"""Pictures made at build time as inline SVG: a control map and a chart of events over time.
 
 They need no network, no tile server and no JavaScript. Colours of text and lines follow the
 theme through `currentColor`, so they read in dark mode and in print; every mark carries data
@@ -7,7 +7,9 @@ attributes, so tests can check what a reader sees.
 
 from __future__ import annotations
 
+import calendar
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -22,6 +24,9 @@ UNKNOWN = "#9e9e9e"
 WIDTH, HEIGHT, MARGIN = 720, 460, 40
 MAP_KINDS = ("city", "town", "village", "border-crossing", "airport", "military-base", "district")
 TENTATIVE = ("claimed", "unverified", "disputed")
+# The chart shows a bar a day up to this many, then a bar a week, a month, or a run of years: its
+# size stays bounded however far apart the dates are.
+MAX_BARS = 60
 
 
 def colours(holders: list[str], fixed: dict[str, str | None]) -> dict[str, str]:
@@ -150,16 +155,69 @@ def _legend(palette: dict[str, str], names: dict[str, str]) -> str:
     return "".join(parts)
 
 
+Bar = tuple[date, date]
+
+
+def _bars(first: date, last: date) -> tuple[str, list[Bar], Callable[[date], int]]:
+    """What one bar counts, each bar's first and last day, and the bar a day falls in: no more than MAX_BARS."""
+    if (last - first).days < MAX_BARS:
+        return (
+            "day",
+            [(first + timedelta(n), first + timedelta(n)) for n in range((last - first).days + 1)],
+            (lambda day: (day - first).days),
+        )
+    monday = first - timedelta(first.weekday())
+    if (last - monday).days // 7 < MAX_BARS:
+        weeks = [monday + timedelta(weeks=n) for n in range((last - monday).days // 7 + 1)]
+        return (
+            "week",
+            [(start, start + timedelta(min(6, (date.max - start).days))) for start in weeks],
+            (lambda day: (day - monday).days // 7),
+        )
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    if months <= MAX_BARS:
+        starts = [(first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1) for n in range(months)]
+        return (
+            "month",
+            [(date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])) for y, m in starts],
+            (lambda day: (day.year - first.year) * 12 + day.month - first.month),
+        )
+    size = math.ceil((last.year - first.year + 1) / MAX_BARS)
+    years = range(first.year, last.year + 1, size)
+    unit = "year" if size == 1 else f"{size} years"
+    return (
+        unit,
+        [(date(y, 1, 1), date(min(y + size - 1, last.year), 12, 31)) for y in years],
+        (lambda day: (day.year - first.year) // size),
+    )
+
+
+def _bar_label(unit: str, bar: Bar) -> str:
+    start, end = bar
+    if unit in ("day", "week"):
+        return f"{start.day} {start:%b}"
+    if unit == "month":
+        return f"{start:%b} {start.year}"
+    return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+
+
 def events_chart(counts: dict[date, int], title: str) -> Markup:
-    """An SVG bar chart of events per day, one bar for every day from the first to the last."""
+    """An SVG bar chart of events from the first day counted to the last.
+
+    A bar a day, every day, when there are at most MAX_BARS of them; else a bar a week, a month or
+    a run of years, whichever is the finest that keeps to MAX_BARS, as the title then says.
+    """
     if not counts:
         return Markup("")
-    first, last = min(counts), max(counts)
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    unit, bars, bar_of = _bars(min(counts), max(counts))
+    totals = [0] * len(bars)
+    for day, count in counts.items():
+        totals[bar_of(day)] += count
+    title = f"{title}, {'per' if unit[0].isalpha() else 'per run of'} {unit}"
     height, bottom, top = 220, 190, 30
-    width = max(240, 60 * len(days) + 60)
-    step = (width - 60) / len(days)
-    peak = max(counts.values()) or 1
+    width = max(240, 60 * len(bars) + 60)
+    step = (width - 60) / len(bars)
+    peak = max(totals) or 1
     parts = [
         f'<svg class="picture picture--chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">',
@@ -167,15 +225,20 @@ def events_chart(counts: dict[date, int], title: str) -> Markup:
         f'<line x1="30" y1="{bottom}" x2="{width - 20}" y2="{bottom}" stroke="currentColor" stroke-opacity="0.4"/>',
         '<g fill="currentColor" font-size="12" text-anchor="middle">',
     ]
-    for index, day in enumerate(days):
-        count = counts.get(day, 0)
-        bar = (bottom - top) * count / peak
+    for index, bar in enumerate(bars):
+        count = totals[index]
+        height_of_bar = (bottom - top) * count / peak
         x = 40 + index * step
+        when = (
+            f'data-day="{bar[0].isoformat()}"'
+            if unit == "day"
+            else f'data-from="{bar[0].isoformat()}" data-to="{bar[1].isoformat()}"'
+        )
         parts.append(
-            f'<rect x="{x:.1f}" y="{bottom - bar:.1f}" width="{step * 0.6:.1f}" height="{bar:.1f}" '
-            f'fill="#1f6fc5" data-day="{day.isoformat()}" data-count="{count}"/>'
-            f'<text x="{x + step * 0.3:.1f}" y="{bottom - bar - 6:.1f}">{count}</text>'
-            f'<text x="{x + step * 0.3:.1f}" y="{bottom + 16}">{day.day} {day:%b}</text>'
+            f'<rect x="{x:.1f}" y="{bottom - height_of_bar:.1f}" width="{step * 0.6:.1f}" '
+            f'height="{height_of_bar:.1f}" fill="#1f6fc5" {when} data-count="{count}"/>'
+            f'<text x="{x + step * 0.3:.1f}" y="{bottom - height_of_bar - 6:.1f}">{count}</text>'
+            f'<text x="{x + step * 0.3:.1f}" y="{bottom + 16}">{_bar_label(unit, bar)}</text>'
         )
     parts.append("</g></svg>")
     return Markup("".join(parts))

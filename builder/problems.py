@@ -44,12 +44,23 @@ TEMPLATES: dict[str, str] = {
     ),
     "invalid-language": "'{value}' is not a language code: use a BCP 47 tag such as en, ps, fa-AF or ar",
     "invalid-time-zone": "'{value}' is not a time zone: use an IANA name such as Asia/Kabul or UTC",
+    "year-out-of-range": "'{value}' is in the year {year}; dates must lie between {low} and {high}: check the year",
+    "range-too-long": (
+        "'{value}' spans {days} days, more than the {limit} a date may span;"
+        " narrow it to what the sources say, or record the start and the end as separate events"
+    ),
+    "number-out-of-range": "'{value}' {reason}",
+    "reserved-id": "'{value}' cannot be an id: {reason}; choose another",
     "invalid-value": "{reason}",
     "empty-text": "'{key}' is empty; write its value",
     # repository
     "unknown-folder": "'{name}' is not a kind of record: records live in {kinds}{suggestion}",
     "unexpected-file": "only .yaml or .yml files belong here; move or delete '{name}'",
     "linked-file": "'{name}' is a link or a special file; records must be plain files inside the data folder",
+    "linked-folder": (
+        "'{name}' is a link to another folder; records must be in plain folders inside the data folder: move them here"
+    ),
+    "bad-file-name": "the name '{name}' is not UTF-8 text; rename it with letters, digits and hyphens",
     "unreadable": "cannot read '{name}': {reason}; check the file's permissions",
     "duplicate-id": (
         "id '{id}' is already used by {other}; ids must be unique across the repository (case ignored):"
@@ -101,7 +112,7 @@ class Problem:
         }
 
 
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff]")
 _SHOWN_MAX = 120
 _FROM_DATA = {"value", "key", "name", "id", "tag"}
 

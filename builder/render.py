@@ -735,7 +735,7 @@ def _pictures(
         "map": pictures.control_map(
             shown, holdings, names, used, f"Control of the places in this briefing as of {day}"
         ),
-        "chart": pictures.events_chart(dict(counts), f"Events per day in the period covered, up to {day}"),
+        "chart": pictures.events_chart(dict(counts), f"Events in the period covered, up to {day}"),
     }
 
 

@@ -10,10 +10,11 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
@@ -26,6 +27,10 @@ from .reuse import Memory
 
 SITE_FILE = "site.yaml"
 MAX_PROBLEMS_PER_FILE = 50
+# Each "did you mean" compares one id with every id of its kind: beyond these, a file's (and the
+# repository's) unknown references are reported without one, so a mass rename cannot stall `check`.
+MAX_SUGGESTIONS_PER_FILE = 5
+MAX_SUGGESTIONS = 200
 _EXTENSIONS = (".yaml", ".yml")
 
 
@@ -56,8 +61,14 @@ def find_files(root: Path) -> tuple[list[RecordFile], list[Problem]]:
     for entry in sorted(root.iterdir()):
         if _ignored(entry.name) or entry.name == SITE_FILE:
             continue
-        where = f"{shown}/{entry.name}"
-        if not entry.is_dir():
+        where = f"{shown}/{printable(entry.name)}"
+        if printable(entry.name) != entry.name:
+            problems.append(problem("bad-file-name", where, 1, 1, name=printable(entry.name)))
+        elif entry.is_symlink():
+            # A linked folder would publish whatever it points to, from anywhere on the machine.
+            code = "linked-folder" if entry.is_dir() else "linked-file"
+            problems.append(problem(code, where, 1, 1, name=entry.name))
+        elif not entry.is_dir():
             problems.append(problem("unexpected-file", where, 1, 1, name=entry.name))
         elif entry.name not in KINDS:
             kinds = ", ".join(f"{k}/" for k in KINDS)
@@ -82,9 +93,11 @@ def _walk(root: Path, folder: Path, shown: str, found: list[RecordFile], problem
         )
         return
     for entry in entries:
-        where = f"{shown}/{relative}/{entry.name}"
-        if entry.is_symlink():
-            problems.append(problem("linked-file", where, 1, 1, name=entry.name))
+        where = f"{shown}/{relative}/{printable(entry.name)}"
+        if printable(entry.name) != entry.name:
+            problems.append(problem("bad-file-name", where, 1, 1, name=printable(entry.name)))
+        elif entry.is_symlink():
+            problems.append(problem("linked-folder" if entry.is_dir() else "linked-file", where, 1, 1, name=entry.name))
         elif entry.is_dir():
             _walk(root, Path(entry.path), shown, found, problems)
         elif entry.name.endswith(_EXTENSIONS):
@@ -95,7 +108,17 @@ def _walk(root: Path, folder: Path, shown: str, found: list[RecordFile], problem
 
 
 def _ignored(name: str) -> bool:
-    return name.startswith(".") or name.lower().startswith("readme")
+    # A README explains a folder; a YAML file is a record whatever its name (`readme-kabul.yaml` too).
+    return name.startswith(".") or (name.lower().startswith("readme") and not name.endswith(_EXTENSIONS))
+
+
+def printable(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (which the OS hands over as lone surrogates) as \\xNN."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name
 
 
 def display_root(root: Path) -> str:
@@ -106,14 +129,45 @@ def display_root(root: Path) -> str:
         return root.resolve().as_posix()
 
 
-def validate(root: Path, parsed: ParseCache | None = None, memory: Memory | None = None) -> Repository:
+def _display_link(root: Path) -> str:
+    # The link itself, not where it leads.
+    absolute = Path(os.path.abspath(root))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix() or "."
+    except ValueError:
+        return absolute.as_posix()
+
+
+def today_in(zone: str, now: datetime | None = None) -> date:
+    """The date in the time zone `zone` at the aware moment `now` (by default, the present)."""
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(zone)).date()
+
+
+@dataclass(frozen=True)
+class Today:
+    """The site's today, which no record may be dated after, and the zone that makes it today."""
+
+    day: date
+    zone: str
+
+    def __str__(self) -> str:
+        return f"{self.day} in {self.zone}"
+
+
+def validate(
+    root: Path, parsed: ParseCache | None = None, memory: Memory | None = None, *, now: datetime | None = None
+) -> Repository:
     """Load and check every record under `root`; raise DataError with every problem found.
 
     With a parse cache, files whose bytes loaded cleanly before are not parsed again; with a memory
     of earlier builds in this process, files whose bytes passed the schema before are not even read.
+    Records may not be dated after today in the site's time zone at `now` (by default, the present).
     """
+    if root.is_symlink():
+        # Everything under a linked data folder lives elsewhere: none of it is read.
+        raise DataError([problem("linked-folder", _display_link(root), 1, 1, name=root.name)])
     with paused_gc():
-        return _validate(root, parsed or ParseCache(), memory)
+        return _validate(root, parsed or ParseCache(), memory, now)
 
 
 def _load_all(files: list[tuple[Path, str]], parsed: ParseCache) -> list[tuple[Document | None, list[Problem], str]]:
@@ -151,7 +205,7 @@ def _load_all(files: list[tuple[Path, str]], parsed: ParseCache) -> list[tuple[D
     return results
 
 
-def _validate(root: Path, parsed: ParseCache, memory: Memory | None) -> Repository:
+def _validate(root: Path, parsed: ParseCache, memory: Memory | None, now: datetime | None) -> Repository:
     files, problems = find_files(root)
     loaded: list[Loaded] = []
     # Files that exist but failed to load still count as present: their own problems are reported,
@@ -201,7 +255,8 @@ def _validate(root: Path, parsed: ParseCache, memory: Memory | None) -> Reposito
             site = checked if isinstance(checked, model.Site) else site
     repository, found = _link(site, loaded, present, memory)
     problems.extend(found)
-    problems.extend(_editorial(loaded, repository, memory))
+    today = Today(today_in(site.time_zone, now), site.time_zone)
+    problems.extend(_editorial(loaded, repository, today, memory))
     if problems:
         raise DataError(problems)
     return repository
@@ -212,6 +267,8 @@ def check_record(kind: str, stem: str, doc: Document) -> tuple[Strict | None, li
     problems = []
     if not model.is_slug(stem):
         problems.append(problem("invalid-id", doc.path, 1, 1, value=stem))
+    elif reason := model.reserved(stem):
+        problems.append(problem("reserved-id", doc.path, 1, 1, value=stem, reason=reason))
     if "id" in doc.data and kind != "figures":
         problems.append(
             doc.problem(
@@ -291,6 +348,7 @@ def _schema_problem(kind: str, cls: type[Strict], doc: Document, detail: Any) ->
 _VALUE_CODES = {
     *("invalid-date", "invalid-time", "invalid-number", "invalid-url", "invalid-id", "invalid-language"),
     *("invalid-time-zone", "invalid-value", "literal_error", "bool_parsing", "bool_type", "string_type"),
+    *("year-out-of-range", "range-too-long", "number-out-of-range", "reserved-id"),
 }
 
 
@@ -393,7 +451,9 @@ def _link(
     known["figures"] = set(figures)
     # A figure lives inside an event: while an event file fails, its figures cannot be known.
     figures_complete = present["events"] <= set(by_kind["events"])
+    suggestions = _Suggestions(known)
     for item in loaded:
+        suggestions.in_file = 0
         for loc, target, identifier in _references(item, memory):
             if identifier in known[target] or (target == "figures" and not figures_complete):
                 continue
@@ -403,7 +463,7 @@ def _link(
                 hint = f" ('{identifier}' is {'an' if other[0] in 'aeiou' else 'a'} {other})"
             else:
                 home = "a figure with this id to an event" if target == "figures" else f"{target}/{identifier}.yaml"
-                hint = did_you_mean(identifier, sorted(known[target])) or f"; fix the id or add {home}"
+                hint = suggestions.hint(target, identifier) or f"; fix the id or add {home}"
             problems.append(
                 item.doc.problem("unknown-reference", loc, kind=SINGULAR[target], id=identifier, suggestion=hint)
             )
@@ -415,6 +475,26 @@ def _link(
     return repository, problems
 
 
+class _Suggestions:
+    """Suggestions for unknown references: each id is searched for once, and no more often than the limits allow."""
+
+    def __init__(self, known: dict[str, set[str]]) -> None:
+        self.known = known
+        self.choices: dict[str, list[str]] = {}
+        self.found: dict[tuple[str, str], str] = {}
+        self.in_file = 0
+
+    def hint(self, target: str, identifier: str) -> str:
+        if (target, identifier) not in self.found:
+            if self.in_file >= MAX_SUGGESTIONS_PER_FILE or len(self.found) >= MAX_SUGGESTIONS:
+                return ""
+            self.in_file += 1
+            if target not in self.choices:
+                self.choices[target] = sorted(self.known[target])
+            self.found[target, identifier] = did_you_mean(identifier, self.choices[target])
+        return self.found[target, identifier]
+
+
 def _references(item: Loaded, memory: Memory | None) -> list[tuple[Loc, str, str]]:
     facts = memory.facts(item) if memory else None
     if facts is None:
@@ -424,53 +504,67 @@ def _references(item: Loaded, memory: Memory | None) -> list[tuple[Loc, str, str
     return facts.references
 
 
-def _editorial(loaded: list[Loaded], repository: Repository, memory: Memory | None = None) -> Iterator[Problem]:
+def _editorial(
+    loaded: list[Loaded], repository: Repository, today: Today, memory: Memory | None = None
+) -> Iterator[Problem]:
     """The rules that make a briefing trustworthy: sources, claimants, sane dates."""
-    today = date.today()
     for item in loaded:
         if isinstance(item.record, model.Briefing):
-            yield from _briefing(item.doc, item.record, repository)
+            yield from _briefing(item.doc, item.record, repository, today)
             continue
         facts = memory.facts(item) if memory else None
-        if facts and facts.clean_on == today:
+        if facts and facts.clean_on == today.day:
             continue
         found = list(_record_rules(item, today))
         if facts and not found:
-            facts.clean_on = today
+            facts.clean_on = today.day
         yield from found
     yield from _briefing_dates(loaded)
 
 
-def _record_rules(item: Loaded, today: date) -> Iterator[Problem]:
-    """The editorial rules an event or a quote must meet on its own."""
+def _future(doc: Document, loc: Loc, what: str, when: model.FuzzyDate | date, today: Today) -> Iterator[Problem]:
+    """`dated-in-future` when `when` is after today."""
+    # A range may not end after today; a month or a year ("sometime in 2021") only has to have begun.
+    latest = when if isinstance(when, date) else when.end if when.precision == "range" else when.start
+    if latest > today.day:
+        yield doc.problem("dated-in-future", loc, what=what, date=when, today=today)
+
+
+def _record_rules(item: Loaded, today: Today) -> Iterator[Problem]:
+    """The editorial rules an event, a quote or a source must meet on its own."""
     record, doc = item.record, item.doc
     if isinstance(record, model.Event):
         if not record.sources:
             yield doc.problem("no-source", ("sources",), what="this event")
-        if record.date.start > today:
-            yield doc.problem("dated-in-future", ("date",), what="this event", date=record.date, today=today)
-        yield from _steps(doc, ("status",), record.status)
+        yield from _future(doc, ("date",), "this event", record.date, today)
+        yield from _steps(doc, ("status",), record.status, today)
         for index, change in enumerate(record.control):
-            yield from _steps(doc, ("control", index, "status"), change.status)
+            yield from _steps(doc, ("control", index, "status"), change.status, today)
         for index, figure in enumerate(record.figures):
-            yield from _figure(doc, ("figures", index), figure)
+            yield from _figure(doc, ("figures", index), figure, today)
         for field in ("places", "actors", "sources", "tags"):
             yield from _repeats(doc, (field,), getattr(record, field))
     elif isinstance(record, model.Quote):
         if not record.sources:
             yield doc.problem("no-source", ("sources",), what="this quote")
+        if record.date:
+            yield from _future(doc, ("date",), "this quote", record.date, today)
         if record.kind == "paraphrase" and record.text[:1] in _QUOTE_MARKS and record.text[-1:] in _QUOTE_MARKS:
             yield doc.problem("paraphrase-in-quotes", ("text",))
         for field in ("sources", "events", "tags"):
             yield from _repeats(doc, (field,), getattr(record, field))
+    elif isinstance(record, model.Source):
+        yield from _future(doc, ("published",), "this source", record.published, today)
 
 
 _QUOTE_MARKS = set("\"'“”‘’«»„")
 
 
-def _steps(doc: Document, loc: Loc, steps: list[model.StatusStep]) -> Iterator[Problem]:
+def _steps(doc: Document, loc: Loc, steps: list[model.StatusStep], today: Today) -> Iterator[Problem]:
     previous: model.StatusStep | None = None
     for index, step in enumerate(steps):
+        if step.date:
+            yield from _future(doc, (*loc, index, "date"), "this status step", step.date, today)
         if step.status in NEEDS_CLAIMANT and not step.by:
             shorthand = len(loc) == 1 and isinstance(doc.data.get(str(loc[0])), str)
             fix = (
@@ -486,7 +580,9 @@ def _steps(doc: Document, loc: Loc, steps: list[model.StatusStep]) -> Iterator[P
         previous = step if step.date else previous
 
 
-def _figure(doc: Document, loc: Loc, figure: model.Figure) -> Iterator[Problem]:
+def _figure(doc: Document, loc: Loc, figure: model.Figure, today: Today) -> Iterator[Problem]:
+    if figure.as_of:
+        yield from _future(doc, (*loc, "as_of"), "this figure", figure.as_of, today)
     has_range = figure.low is not None or figure.high is not None
     if figure.value is not None and (has_range or figure.best is not None):
         yield doc.problem("figure-value", loc, found="both")
@@ -528,8 +624,11 @@ def _briefing_dates(loaded: list[Loaded]) -> Iterator[Problem]:
         editions[moment] = item
 
 
-def _briefing(doc: Document, briefing: model.Briefing, repository: Repository) -> Iterator[Problem]:
+def _briefing(doc: Document, briefing: model.Briefing, repository: Repository, today: Today) -> Iterator[Problem]:
     as_of = briefing.as_of
+    # A draft may be written ahead of its day; only a published edition is shown as the latest.
+    if not briefing.draft:
+        yield from _future(doc, ("as_of",), "this briefing", as_of, today)
     if briefing.since and briefing.since > as_of:
         yield doc.problem("bad-period", ("since",), reason=f"starts on {briefing.since}, after the as-of date {as_of}")
     for index, figure_id in enumerate(briefing.key_figures):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from decimal import Decimal
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from builder.model import Event, FuzzyDate, Quote, Source, is_right_to_left, is_slug
+from builder.model import ID_PATTERN, Event, FuzzyDate, Quote, Source, is_right_to_left, is_slug, reserved
 
 
 def event(**fields: Any) -> Event:
@@ -146,3 +147,94 @@ def test_status_shorthands_become_a_history() -> None:
     assert [step.status for step in event(status="confirmed").status] == ["confirmed"]
     assert [step.by for step in event(status={"status": "claimed", "by": "taliban"}).status] == ["taliban"]
     assert [step.status for step in event().status] == ["reported"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("0001/9999", "year-out-of-range"),
+        ("2021-08-13/3021-08-13", "year-out-of-range"),
+        ("1799-12-31", "year-out-of-range"),
+        ("2201", "year-out-of-range"),
+        ("0000-01", "year-out-of-range"),
+        ("2016-01-01/2021-08-13", "range-too-long"),
+    ],
+)
+def test_both_ends_of_a_date_are_bounded(text: str, code: str) -> None:
+    assert error_types(date=text) == [code]
+
+
+def test_dates_at_the_bounds_are_valid() -> None:
+    assert event(date="1800-01-01").date.start == date(1800, 1, 1)
+    assert event(date="2200-12-31").date.end == date(2200, 12, 31)
+    assert event(date="2016-08-14/2021-08-13").date.precision == "range"
+
+
+def test_a_day_is_bounded_too() -> None:
+    from builder.model import Briefing
+
+    with pytest.raises(ValidationError) as caught:
+        Briefing.model_validate({"title": "t", "as_of": "9999-12-31"})
+    assert [detail["type"] for detail in caught.value.errors()] == ["year-out-of-range"]
+
+
+@pytest.mark.parametrize(
+    "text", ["1" + "0" * 39, "1,000,000,000,000,000", "1000 trillion", "-1000 trillion", "0.1234567", "1" * 5000]
+)
+def test_numbers_are_bounded_in_size_and_digits(text: str) -> None:
+    assert error_types(figures=[{"id": "f", "label": "l", "value": text}]) == ["number-out-of-range"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("999,999,999,999,999.999999", Decimal("999999999999999.999999")),
+        ("-999 trillion", -999 * 10**12),
+        ("1.1234567 million", Decimal("1123456.7")),
+        ("0.123456", Decimal("0.123456")),
+        ("2.50000000", Decimal("2.5")),
+    ],
+)
+def test_numbers_at_the_bounds_are_valid(text: str, value: Decimal) -> None:
+    figure = event(figures=[{"id": "f", "label": "l", "value": text}]).figures[0]
+    assert figure.value == value
+
+
+@pytest.mark.parametrize("text", ["index", "con", "prn", "aux", "nul", "com1", "lpt9", "com0"])
+def test_reserved_ids(text: str) -> None:
+    assert is_slug(text) and reserved(text)
+    assert error_types(places=[text]) == ["reserved-id"]
+    assert not re.fullmatch(ID_PATTERN, text)
+
+
+@pytest.mark.parametrize("text", ["index-page", "console", "com10", "kabul"])
+def test_ids_that_only_look_reserved(text: str) -> None:
+    assert reserved(text) is None and re.fullmatch(ID_PATTERN, text)
+
+
+@pytest.mark.parametrize(
+    ("branch", "ok"),
+    [
+        ("main", True),
+        ("release/2021.08", True),
+        ("gh-pages", True),
+        ("../main", False),
+        ("a/../b", False),
+        ("a..b", False),
+        ("/main", False),
+        ("main/", False),
+        ("a//b", False),
+        (".hidden", False),
+        ("main.lock", False),
+        ("main.", False),
+    ],
+)
+def test_branch_names(branch: str, ok: bool) -> None:
+    from builder.model import Site
+
+    if ok:
+        assert Site.model_validate({"branch": branch}).branch == branch
+    else:
+        with pytest.raises(ValidationError) as caught:
+            Site.model_validate({"branch": branch})
+        assert [detail["type"] for detail in caught.value.errors()] == ["invalid-value"]

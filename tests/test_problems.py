@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from builder.load import MAX_FILE_BYTES, MAX_VALUE_CHARS
-from builder.problems import TEMPLATES
+from builder.problems import TEMPLATES, DataError, Problem
+from builder.validate import MAX_SUGGESTIONS, MAX_SUGGESTIONS_PER_FILE, today_in, validate
 
-from .conftest import Link, problems_in
+from .conftest import Link, problems_in, write_tree
 
 EVENT = "events/kandahar-falls.yaml"
 GOOD_EVENT = "title: Taliban take Kandahar\ndate: 2021-08-13\nsources: [report]\n"
@@ -18,6 +21,29 @@ GOOD_EVENT = "title: Taliban take Kandahar\ndate: 2021-08-13\nsources: [report]\
 # code -> (files to write over the base repository, file reported, line, column, words in the message)
 CASES: dict[str, tuple[dict[str, str | bytes | Link | None], str, int, int, str]] = {
     "linked-file": ({"actors/zero.yaml": Link("/dev/zero")}, "actors/zero.yaml", 1, 1, "a link or a special file"),
+    "linked-folder": ({"places/more": Link("/")}, "places/more", 1, 1, "a link to another folder"),
+    "year-out-of-range": (
+        {EVENT: "title: t\ndate: 0001/9999\nsources: [report]\n"},
+        EVENT,
+        2,
+        7,
+        "year 0001; dates must lie between 1800 and 2200",
+    ),
+    "range-too-long": (
+        {EVENT: "title: t\ndate: 2016-01-01/2021-08-13\nsources: [report]\n"},
+        EVENT,
+        2,
+        7,
+        "spans 2052 days, more than the 1830",
+    ),
+    "number-out-of-range": (
+        {EVENT: GOOD_EVENT + "figures:\n  - id: many\n    label: troops\n    value: 1" + "0" * 39 + "\n"},
+        EVENT,
+        7,
+        12,
+        "under 1,000 trillion",
+    ),
+    "reserved-id": ({"places/index.yaml": "name: Index\nkind: city\n"}, "places/index.yaml", 1, 1, "own page"),
     "comment-in-value": (
         {EVENT: "title: Test #1 event\ndate: 2021-08-13\nsources: [report]\n"},
         EVENT,
@@ -151,7 +177,8 @@ CASES: dict[str, tuple[dict[str, str | bytes | Link | None], str, int, int, str]
 
 
 def test_every_code_has_a_fixture() -> None:
-    assert set(CASES) | {"unreadable"} == set(TEMPLATES)
+    # These have tests of their own below: they need more than files written over the base.
+    assert set(CASES) | {"unreadable", "bad-file-name"} == set(TEMPLATES)
 
 
 def test_unreadable_file_is_a_problem_not_a_traceback(
@@ -291,3 +318,147 @@ def test_duplicate_figure_ids_in_one_file_name_both_lines(repo: Callable[..., Pa
     found = [p for p in problems_in(repo({EVENT: GOOD_EVENT + figures})) if p.code == "duplicate-id"]
     assert sorted((p.line, p.col) for p in found) == [(5, 9), (8, 9)]
     assert any(f"{EVENT}:5" in p.message for p in found)
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_with_its_bytes(repo: Callable[..., Path]) -> None:
+    data = repo()
+    try:
+        (data / "events" / os.fsdecode(b"caf\xff.yaml")).write_text(GOOD_EVENT, encoding="utf-8")
+        (data / os.fsdecode(b"notes-\xfe")).mkdir()
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system refuses file names that are not UTF-8")
+    found = problems_in(data)
+    assert sorted((p.code, p.path.split("briefings/", 1)[-1], p.line, p.col) for p in found) == [
+        ("bad-file-name", "events/caf\\xff.yaml", 1, 1),
+        ("bad-file-name", "notes-\\xfe", 1, 1),
+    ]
+    assert "'caf\\xff.yaml' is not UTF-8 text" in found[0].message
+    for shown in found:
+        str(shown).encode("utf-8")
+
+
+def test_lone_surrogates_never_reach_a_message() -> None:
+    from builder.problems import problem
+
+    found = problem("unexpected-file", "briefings/x\udcff", 1, 1, name="x\udcff")
+    assert str(found).encode("utf-8") and "\\udcff" in str(found)
+
+
+def test_a_linked_kind_folder_or_data_folder_is_refused(tmp_path: Path) -> None:
+    elsewhere = write_tree(tmp_path / "elsewhere", {"x.yaml": "name: X\nkind: city\n"})
+    data = write_tree(tmp_path / "briefings", {"places": Link(str(elsewhere))})
+    [found] = problems_in(data)
+    assert (found.code, found.path.rsplit("/", 1)[-1], found.line, found.col) == ("linked-folder", "places", 1, 1)
+    linked = write_tree(tmp_path / "data", {"briefings": Link(str(elsewhere.parent / "briefings"))}) / "briefings"
+    [found] = problems_in(linked)
+    assert found.code == "linked-folder" and found.path.endswith("data/briefings")
+
+
+def test_readme_files_are_skipped_but_readme_records_are_loaded(repo: Callable[..., Path]) -> None:
+    data = repo({"places/README.md": "# Places\n", "README": "notes", "places/readme-kabul.yaml": "name: Kabul\n"})
+    assert [(p.code, p.path.rsplit("/", 1)[-1]) for p in problems_in(data)] == [("missing-field", "readme-kabul.yaml")]
+
+
+@pytest.mark.parametrize(
+    ("files", "path", "line", "col"),
+    [
+        ({"places/con.yaml": "name: Con\nkind: city\n"}, "places/con.yaml", 1, 1),
+        ({"actors/lpt1.yaml": "name: L\nkind: person\n"}, "actors/lpt1.yaml", 1, 1),
+        ({EVENT: GOOD_EVENT + "tags: [kabul, index]\n"}, EVENT, 4, 15),
+        ({"quotes/official.yaml": "speaker: government\ntext: t\nsources: [report]\ntags: [nul]\n"},
+         "quotes/official.yaml", 4, 8),
+        ({"briefings/2021-08-13.yaml": "title: B\nas_of: 2021-08-13\ntags:\n  - aux\n"},
+         "briefings/2021-08-13.yaml", 4, 5),
+        ({EVENT: GOOD_EVENT + "figures:\n  - id: index\n    label: l\n    value: 1\n"}, EVENT, 5, 9),
+    ],
+)  # fmt: skip
+def test_reserved_ids_are_refused_in_every_kind_and_as_tags(
+    repo: Callable[..., Path], files: dict[str, str], path: str, line: int, col: int
+) -> None:
+    found = [p for p in problems_in(repo(files)) if p.code == "reserved-id"]
+    assert [(p.path.split("briefings/", 1)[-1], p.line, p.col) for p in found] == [(path, line, col)]
+
+
+def test_a_branch_cannot_climb_out_of_the_repository(repo: Callable[..., Path]) -> None:
+    [found] = problems_in(repo({"site.yaml": "branch: ../../etc\n"}))
+    assert (found.code, found.line, found.col) == ("invalid-value", 1, 9)
+    assert "not a branch name" in found.message
+
+
+FAR_FUTURE = "2199-06-01"
+
+
+@pytest.mark.parametrize(
+    ("files", "path", "line", "col"),
+    [
+        ({EVENT: f"title: t\ndate: {FAR_FUTURE}/2199-06-03\nsources: [report]\n"}, EVENT, 2, 7),
+        ({"briefings/later.yaml": f"title: B\nas_of: {FAR_FUTURE}\n"}, "briefings/later.yaml", 2, 8),
+        ({"quotes/official.yaml": f"speaker: government\ntext: t\nsources: [report]\ndate: {FAR_FUTURE}\n"},
+         "quotes/official.yaml", 4, 7),
+        ({EVENT: GOOD_EVENT + f"status:\n  - status: reported\n  - status: confirmed\n    date: {FAR_FUTURE}\n"},
+         EVENT, 7, 11),
+        ({EVENT: GOOD_EVENT + "control:\n  - place: kandahar\n    to: taliban\n    status:\n"
+          f"      - status: confirmed\n        date: {FAR_FUTURE}\n"}, EVENT, 9, 15),
+        ({EVENT: GOOD_EVENT + f"figures:\n  - id: f\n    label: l\n    value: 1\n    as_of: {FAR_FUTURE}\n"},
+         EVENT, 8, 12),
+        ({"sources/report.yaml": f"title: t\npublisher: p\nkind: photo\npublished: {FAR_FUTURE}\n"},
+         "sources/report.yaml", 4, 12),
+    ],
+)  # fmt: skip
+def test_nothing_may_be_dated_after_today(
+    repo: Callable[..., Path], files: dict[str, str], path: str, line: int, col: int
+) -> None:
+    found = [p for p in problems_in(repo(files)) if p.code == "dated-in-future"]
+    assert [(p.path.split("briefings/", 1)[-1], p.line, p.col) for p in found] == [(path, line, col)]
+
+
+def test_a_draft_may_be_written_ahead_of_its_day(repo: Callable[..., Path]) -> None:
+    assert problems_in(repo({"briefings/later.yaml": f"title: B\nas_of: {FAR_FUTURE}\ndraft: true\n"})) == []
+
+
+def problems_at(data: Path, now: datetime) -> list[Problem]:
+    try:
+        validate(data, now=now)
+    except DataError as error:
+        return error.problems
+    return []
+
+
+def test_today_is_the_sites_today_not_the_machines(repo: Callable[..., Path]) -> None:
+    # 20:00 in UTC is already half past midnight the next day in Kabul.
+    evening = datetime(2021, 8, 13, 20, 0, tzinfo=UTC)
+    assert today_in("Asia/Kabul", evening) == date(2021, 8, 14)
+    assert today_in("UTC", evening) == date(2021, 8, 13)
+    event = {"events/next-day.yaml": "title: t\ndate: 2021-08-14\nsources: [report]\n"}
+    assert problems_at(repo({**event, "site.yaml": "time_zone: Asia/Kabul\n"}), evening) == []
+    [found] = problems_at(repo({**event, "site.yaml": "time_zone: UTC\n"}), evening)
+    assert found.code == "dated-in-future" and "after today (2021-08-13 in UTC)" in found.message
+
+
+def test_a_range_may_not_end_after_today_but_a_month_need_only_have_begun(repo: Callable[..., Path]) -> None:
+    now = datetime(2021, 8, 13, 12, 0, tzinfo=UTC)
+    later = "events/later.yaml"
+    assert problems_at(repo({later: "title: t\ndate: 2021-08\nsources: [report]\n"}), now) == []
+    [found] = problems_at(repo({later: "title: t\ndate: 2021-08-12/2021-08-14\nsources: [report]\n"}), now)
+    assert (found.code, found.line, found.col) == ("dated-in-future", 2, 7)
+
+
+def test_unknown_references_are_all_reported_and_suggestions_stop_at_the_cap(repo: Callable[..., Path]) -> None:
+    misses = [f"kandahar{n}" for n in range(3000)]
+    data = repo({EVENT: GOOD_EVENT + "places:\n" + "".join(f"  - {miss}\n" for miss in misses)})
+    found = [p for p in problems_in(data) if p.code == "unknown-reference" and p.path.endswith(EVENT)]
+    assert len(found) == len(misses)
+    suggested = [p for p in found if "did you mean 'kandahar'?" in p.message]
+    assert len(suggested) == MAX_SUGGESTIONS_PER_FILE
+    assert all("fix the id or add places/" in p.message for p in found if p not in suggested)
+
+
+def test_suggestions_stop_across_the_repository_too(repo: Callable[..., Path]) -> None:
+    files = MAX_SUGGESTIONS // MAX_SUGGESTIONS_PER_FILE + 3
+    events = {
+        f"events/e{n}.yaml": GOOD_EVENT + "places:\n" + "".join(f"  - kandahar-{n}-{m}\n" for m in range(6))
+        for n in range(files)
+    }
+    found = [p for p in problems_in(repo(events)) if p.code == "unknown-reference" and "kandahar-" in p.message]
+    assert len(found) == 6 * files
+    assert sum("did you mean" in p.message for p in found) == MAX_SUGGESTIONS
