@@ -52,7 +52,7 @@ from pathlib import Path
 
 import yaml
 
-from builder import pipeline
+from builder import handwritten, pipeline
 from builder.load import load_file
 from builder.render import render
 from builder.reuse import Memory
@@ -228,7 +228,7 @@ def stage_times(data: Path, docs: Path) -> tuple[float, float, float]:
     started = time.perf_counter()
     repository = validate(data)
     validated = time.perf_counter()
-    pages = {**pipeline.handwritten(docs), **render(repository, data_folder=data.name)}
+    pages = {**handwritten.read(docs), **render(repository, data_folder=data.name)}
     rendered = time.perf_counter()
     write(pages, docs / pipeline.GENERATED)
     return validated - started, rendered - validated, time.perf_counter() - rendered

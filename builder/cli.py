@@ -9,11 +9,11 @@ from datetime import date
 from pathlib import Path
 
 from . import pipeline
+from .handwritten import ClashError
 from .model import KINDS, SINGULAR
 from .parallel import ChildError
 from .problems import DataError, format_github, format_json, format_text, job_summary
 from .publish import PublishError, publish
-from .render import PageClash
 from .reuse import Memory
 from .scaffold import ScaffoldError, write_stub
 from .write import WriteError
@@ -113,7 +113,7 @@ def _build(data: Path, docs: Path, memory: Memory | None = None) -> int:
         print(format_text(error.problems))
         print("nothing was written; the previous pages are unchanged")
         return 1
-    except (pipeline.BuildError, PageClash, WriteError, OSError) as error:
+    except (ClashError, WriteError, OSError) as error:
         print(f"briefings: {error}; the previous pages are unchanged", file=sys.stderr)
         return 1
     except ChildError as error:

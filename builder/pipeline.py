@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import platform
+from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 
-from . import cache
+from . import cache, handwritten
 from .load import paused_gc
 from .model import KINDS, Repository, Site, json_schema
 from .render import render
 from .reuse import Memory
 from .validate import validate
-from .write import write
+from .write import current_build, intact, write
 
 SCHEMA_DIR = Path("schemas")
 DOCS = Path("docs")
-GENERATED = "generated"
-
-
-class BuildError(Exception):
-    """A build that cannot go ahead for a reason other than the data (which raises DataError)."""
+GENERATED = handwritten.GENERATED
 
 
 def check(data: Path, parsed: cache.ParseCache | None = None, memory: Memory | None = None) -> Repository:
@@ -34,18 +34,6 @@ def schemas() -> dict[str, str]:
     documents = {f"{kind}.schema.json": json_schema(model) for kind, model in KINDS.items()}
     documents["site.schema.json"] = json_schema(Site)
     return {name: json.dumps(schema, indent=2, ensure_ascii=False) + "\n" for name, schema in documents.items()}
-
-
-def handwritten(docs: Path) -> dict[str, bytes]:
-    """The hand-written pages and assets under `docs`, which the site serves beside the generated ones."""
-    found = {}
-    for folder, subfolders, names in os.walk(docs):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and Path(folder, d) != docs / GENERATED)
-        for name in sorted(names):
-            path = Path(folder, name)
-            if not name.startswith(".") and path != docs / GENERATED:
-                found[path.relative_to(docs).as_posix()] = path.read_bytes()
-    return found
 
 
 def build(data: Path, docs: Path = DOCS, memory: Memory | None = None) -> tuple[int, bool]:
@@ -70,14 +58,17 @@ def _build(data: Path, docs: Path, memory: Memory | None) -> tuple[int, bool]:
     memory.begin()
     made_by = builder_stamp(memory)
     previous = cache.read_stamp(stamp_file)
-    current = target.resolve() if target.is_symlink() else None
+    # Refused here, before any work, when the generated folder or its store is not the writer's own.
+    current = current_build(target)
     # A memory that holds no build yet is filled by a full one, so the next edit finds it warm.
     warm = not lasting or memory.made_by == made_by
     # Only when there is a build that could be current is it worth hashing the inputs first.
-    last = previous if warm and current and current.is_dir() else None
+    last = previous if warm and current else None
     upfront = input_stamp(data, docs, made_by, memory) if last else None
     seen = memory.revision
-    if last and current and (last["inputs"], last["build"]) == (upfront, current.name):
+    written = memory.written if lasting else None
+    # Unchanged only if nobody edited, added or removed a generated file since it was written.
+    if last and current and (last["inputs"], last["build"]) == (upfront, current.name) and intact(current, written):
         return int(str(last["pages"])), False
     opened = not (lasting and memory.parsed)
     parsed = cache.ParseCache.open(state / cache.PARSED) if opened else memory.parsed or cache.ParseCache()
@@ -97,20 +88,43 @@ def _build(data: Path, docs: Path, memory: Memory | None) -> tuple[int, bool]:
     # After validation, which noted the digest of every record file it read: those are not read again,
     # and when none differed from what the first stamp saw, that stamp stands.
     inputs = upfront if upfront and memory.revision == seen else input_stamp(data, docs, made_by, memory)
-    pages_by_hand = handwritten(docs)
+    pages_by_hand = handwritten.read(docs)
     folder = data.as_posix() if not data.is_absolute() else data.name
     pages = render(repository, data_folder=folder, memory=memory if lasting else None)
-    clashes = sorted(set(pages) & set(pages_by_hand))
-    if clashes:
-        raise BuildError(f"docs/{clashes[0]} is hand-written but the builder generates that page; rename it")
-    changed = write({**pages_by_hand, **pages}, target, memory.written if lasting else None)
-    cache.write_stamp(stamp_file, {"inputs": inputs, "build": target.resolve().name, "pages": len(pages)})
+    handwritten.refuse_clashes(list(pages_by_hand), sorted(pages), docs)
+    changed = write({**pages_by_hand, **pages}, target, written)
+    live = current_build(target)
+    if live is not None:
+        cache.write_stamp(stamp_file, {"inputs": inputs, "build": live.name, "pages": len(pages)})
     return len(pages), changed
 
 
 def builder_stamp(memory: Memory) -> str:
-    """A digest of the builder's code and templates: a different builder makes different pages."""
-    return _digest([(Path(__file__).parent, "builder")], memory)
+    """A digest of the builder's code and templates and of the libraries it runs on: a different
+    builder, or the same one on another version of a library, may make different pages."""
+    return _digest([(Path(__file__).parent, "builder")], memory, _libraries())
+
+
+# Whatever shapes the pages or the site made of them: loading, validation, templates, escaping, MkDocs.
+_LIBRARIES = ("pyyaml", "pydantic", "pydantic-core", "jinja2", "markupsafe", "markdown", "mkdocs", "mkdocs-material")
+
+
+@functools.cache
+def _libraries() -> str:
+    """The versions of Python, of each library in _LIBRARIES and of libyaml; looked up once per process."""
+    versions = [f"python {platform.python_version()}"]
+    for name in _LIBRARIES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} absent")
+    try:
+        from yaml import _yaml
+
+        versions.append(f"libyaml {_yaml.get_version_string()}")
+    except ImportError:
+        versions.append("libyaml absent")
+    return "\n".join(versions)
 
 
 def input_stamp(data: Path, docs: Path, made_by: str, memory: Memory) -> str:
@@ -121,15 +135,36 @@ def input_stamp(data: Path, docs: Path, made_by: str, memory: Memory) -> str:
 def _digest(roots: list[tuple[Path, str]], memory: Memory, start: str = "") -> str:
     digest = hashlib.sha256(start.encode())
     for root, name in roots:
-        for folder, subfolders, files in os.walk(root):
-            subfolders[:] = sorted(
-                d for d in subfolders if not d.startswith(".") and d not in (GENERATED, "__pycache__")
-            )
-            # Plain strings, not Path objects: this runs over every file on every build.
-            relative = os.path.relpath(folder, root).replace(os.sep, "/")
-            for file in sorted(files):
-                if file.startswith(".") or file.endswith(".pyc"):
-                    continue
-                path = os.path.join(folder, file)
-                digest.update(f"{name}/{relative}/{file}\0{memory.digest(path)}\0".encode())
+        for relative, path, plain in _files(str(root), GENERATED if name == "docs" else ""):
+            try:
+                # A link or a special file is never read (it may be a pipe, or endless): the build refuses it.
+                seen = memory.digest(path) if plain else "not a plain file"
+            except OSError as error:
+                seen = f"unreadable: {error.strerror}"
+            # Names that are not UTF-8 are digested as their bytes; the build reports them.
+            digest.update(f"{name}/{relative}\0{seen}\0".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
+
+
+def _files(root: str, skipped: str) -> Iterator[tuple[str, str, bool]]:
+    """(relative path, path, whether it is a plain file) for everything but folders under `root`.
+
+    Hidden names, compiled Python and the top-level folder `skipped` are left out; the order is stable.
+    """
+    folders = [("", root)]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                # Plain strings, not Path objects: this runs over every file on every build.
+                entries = sorted((entry.name, entry) for entry in listing)
+        except OSError:
+            yield prefix, folder, False
+            continue
+        for name, entry in entries:
+            if name.startswith(".") or name.endswith(".pyc") or name in ("__pycache__", "" if prefix else skipped):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((f"{prefix}{name}/", entry.path))
+            else:
+                yield f"{prefix}{name}", entry.path, entry.is_file(follow_symlinks=False)

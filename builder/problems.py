@@ -86,6 +86,11 @@ TEMPLATES: dict[str, str] = {
         "a paraphrase is never shown as a quotation; remove the quotation marks or use kind: direct"
     ),
     "briefing-date": "{reason}",
+    # hand-written files under docs/
+    "linked-doc": (
+        "'{name}' is a link or a special file; pages and assets under docs/ must be plain files in plain folders:"
+        " put a copy of the file there"
+    ),
 }
 
 

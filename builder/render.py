@@ -21,6 +21,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from markupsafe import Markup
 
 from . import derive, escape, exports, metadata, parallel, pictures, reuse
+from .handwritten import ClashError
 from .load import paused_gc
 from .model import (
     KINDS,
@@ -458,15 +459,11 @@ def render(
         return pages
 
 
-class PageClash(Exception):
-    """Two pages, or a page and a data file, planned at one path: one would silently replace the other."""
-
-
 def _refuse_clashes(paths: list[str]) -> None:
     seen: set[str] = set()
     for path in paths:
         if path in seen:
-            raise PageClash(f"two files of the site are planned at {path}; only one can be published there")
+            raise ClashError(f"two files of the site are planned at {path}; only one can be published there")
         seen.add(path)
 
 

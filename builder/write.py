@@ -4,18 +4,35 @@ The generated folder is a symbolic link to a complete build under a store folder
 build is assembled next to the current one, then the link is replaced in one atomic rename, so a
 failure or a kill at any point leaves the previous pages whole. Files whose content did not change
 are hard links to the previous build's, so they keep their identity and modification time.
+
+Nothing found on disk is trusted for being there: the store must be a real folder and the generated
+folder a link the writer made into it, clean-up removes only entries named as the writer names its
+own, and a build counts as unchanged only once its files match the record the writer kept of them
+(size, modification time and inode; else their content). Generated files are read-only, so an edit
+by hand is deliberate, and even then the next build replaces it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 _SAFE_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_DIGEST = "[0-9a-f]{20}"
+# The names the writer gives the builds it links to, and everything it ever puts in its store.
+_BUILD = re.compile(rf"{_DIGEST}|tmp-{_DIGEST}-[0-9]+|spare-{_DIGEST}|adopted")
+_OWN = re.compile(rf"{_BUILD.pattern}|{_DIGEST}\.files(?:\.[0-9]+)?")
+_RECORD_FORMAT = "briefings build record 1"
+READ_ONLY = 0o444
+
+Stat = tuple[int, int, int]
+"""A file as the writer left it: size, modification time (ns) and inode."""
 
 
 class WriteError(Exception):
@@ -37,7 +54,7 @@ def _store(target: Path) -> Path:
 
 @dataclass
 class Written:
-    """What a process last wrote: the build's folder name, and each page's content and digest.
+    """What a process last wrote: the build's folder name, and each page's content, digest and file.
 
     A process that writes again and again (the preview) keeps one, so pages that did not change
     are recognised in memory rather than by reading the previous build's files back.
@@ -45,9 +62,12 @@ class Written:
 
     build: str = ""
     pages: dict[str, tuple[str | bytes, bytes]] = field(default_factory=dict)
+    files: dict[str, Stat] = field(default_factory=dict)
+    """Each file of `build` as the writer left it."""
     spare: str = ""
     """The build before `build`, kept to become the next one by changing only what differs."""
     spare_pages: dict[str, tuple[str | bytes, bytes]] = field(default_factory=dict)
+    spare_files: dict[str, Stat] = field(default_factory=dict)
 
 
 def _encoded(content: str | bytes) -> bytes:
@@ -75,6 +95,7 @@ def write(pages: dict[str, str | bytes], target: Path, known: Written | None = N
     """Make `target` hold exactly `pages`; return False when it already did (nothing is written).
 
     With `known`, what this process wrote last (updated here), unchanged pages are found in memory.
+    Raises WriteError when `target` or the store beside it is not the writer's own.
     """
     checked = {check_path(path): content for path, content in pages.items()}
     lasting, known = known is not None, known or Written()
@@ -85,28 +106,91 @@ def write(pages: dict[str, str | bytes], target: Path, known: Written | None = N
     # What this process wrote is what is there, unless the folder changed hands since.
     trusted = current is not None and current.name == known.build
     now = {path: (pages[path], digests[path]) for path in pages}
-    if current is not None and current.name == name and current.is_dir():
-        known.build, known.pages = name, now
-        if lasting and not known.spare:
-            # A process that will write again starts with a spare, so even its first change is cheap.
-            known.spare, known.spare_pages = _linked_copy(current, store / f"spare-{name}").name, now
-        return False
+    if current is not None and current.name == name:
+        recorded = known.files if trusted else _recorded(store, name, digests)
+        files = _intact(current, digests, recorded)
+        if files is not None:
+            if files != recorded:
+                _save_record(store, name, digests, files)
+            known.build, known.pages, known.files = name, now, files
+            if lasting and not known.spare:
+                # A process that will write again starts with a spare, so even its first change is cheap.
+                spare = _linked_copy(current, store / f"spare-{name}")
+                known.spare, known.spare_pages, known.spare_files = spare.name, now, files
+            return False
+        # Edited or added to since it was written: nothing is taken from it unread.
+        trusted = False
     # Never the live build, whatever another writer may have done meanwhile.
     spare_name = known.spare if trusted and current and known.spare not in ("", name, current.name) else ""
-    spare = store / spare_name if spare_name else None
-    if current is not None and spare is not None and spare.is_dir():
+    if current is not None and spare_name:
         # Forgotten first: if updating it fails halfway, it is no longer what `known` says.
-        had, known.spare, known.spare_pages = known.spare_pages, "", {}
-        final = _update(spare, name, checked, digests, had, current, known.pages)
-        _swap_link(target, final)
-        known.spare, known.spare_pages = current.name, known.pages
-        known.build, known.pages = name, now
-        return True
+        had, had_files = known.spare_pages, known.spare_files
+        known.spare, known.spare_pages, known.spare_files = "", {}, {}
+        spare = store / spare_name
+        found = _survey(spare)
+        if found is not None and found.keys() == had.keys():
+            stale = {path for path, status in found.items() if status != had_files.get(path)}
+            try:
+                final, files = _update(spare, name, checked, digests, had, had_files, stale, current, known)
+                _save_record(store, name, digests, files)
+            except BaseException:
+                _remove(spare)
+                raise
+            _swap_link(target, final)
+            _remove(store / f"{spare_name}.files")
+            known.spare, known.spare_pages, known.spare_files = current.name, known.pages, known.files
+            known.build, known.pages, known.files = name, now, files
+            return True
+        # Not as it was left: built afresh below, and the spare removed with the other leftovers.
     store.mkdir(parents=True, exist_ok=True)
     staging = store / f"tmp-{name}-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    _remove(staging)
     staging.mkdir()
+    final, live = store / name, False
+    try:
+        files = _assemble(staging, checked, digests, current, known if trusted else None)
+        _save_record(store, name, digests, files)
+        if final.exists() or final.is_symlink():
+            if current is not None and current.name == name:
+                # The live build is replaced by one of the same name: the link never points at nothing.
+                _swap_link(target, staging)
+                live = True
+            _remove(final)
+        staging.rename(final)
+    except BaseException:
+        # A build that failed midway is removed, so failures cannot fill the disk; never the live one.
+        if not live:
+            _remove(staging)
+        raise
+    _swap_link(target, final)
+    # A process that will write again keeps the previous build to update into its next one.
+    keep = current if trusted and current is not None and current.name != final.name else None
+    kept = {final.name, f"{final.name}.files"} | ({keep.name} if keep else set())
+    for leftover in store.iterdir():
+        if _OWN.fullmatch(leftover.name) and leftover.name not in kept:
+            _remove(leftover)
+    if keep:
+        known.spare, known.spare_pages, known.spare_files = keep.name, known.pages, known.files
+    else:
+        known.spare, known.spare_pages, known.spare_files = "", {}, {}
+    known.build, known.pages, known.files = name, now, files
+    return True
+
+
+def _assemble(
+    staging: Path,
+    checked: dict[PurePosixPath, str | bytes],
+    digests: dict[str, bytes],
+    current: Path | None,
+    known: Written | None,
+) -> dict[str, Stat]:
+    """Write every page into `staging`, linking those the current build holds unchanged; their records.
+
+    With `known` (what this process wrote into `current`), a file is unchanged when its digest and
+    its record are; without, when its bytes are the page's.
+    """
     made: set[Path] = set()
+    files = {}
     for relative, content in sorted(checked.items()):
         path = relative.as_posix()
         destination = staging / relative
@@ -114,37 +198,33 @@ def write(pages: dict[str, str | bytes], target: Path, known: Written | None = N
             destination.parent.mkdir(parents=True, exist_ok=True)
             made.add(destination.parent)
         previous = current / relative if current is not None else None
-        if trusted and previous is not None:
-            unchanged = path in known.pages and known.pages[path][1] == digests[path]
+        if previous is None:
+            unchanged = False
+        elif known is not None:
+            kept = known.pages.get(path)
+            unchanged = kept is not None and kept[1] == digests[path] and _stat_of(previous) == known.files.get(path)
         else:
-            unchanged = previous is not None and previous.is_file() and _same(previous, _encoded(content))
+            unchanged = _same(previous, _encoded(content))
         if previous is not None and unchanged:
-            os.link(previous, destination)
+            os.link(previous, destination, follow_symlinks=False)
         else:
             destination.write_bytes(_encoded(content))
-    final = store / name
-    if final.exists():
-        shutil.rmtree(final)
-    staging.rename(final)
-    _swap_link(target, final)
-    # A process that will write again keeps the previous build to update into its next one.
-    keep = current if trusted and current is not None and current.name != final.name else None
-    for leftover in store.iterdir():
-        if leftover.name not in (final.name, keep.name if keep else None):
-            shutil.rmtree(leftover, ignore_errors=True)
-    known.spare, known.spare_pages = (keep.name, known.pages) if keep else ("", {})
-    known.build, known.pages = name, now
-    return True
+        files[path] = _read_only(destination)
+    return files
 
 
 def _linked_copy(build: Path, copy: Path) -> Path:
     """A copy of a build whose files are hard links to the build's."""
-    shutil.rmtree(copy, ignore_errors=True)
-    for folder, _, files in os.walk(build):
-        here = copy / os.path.relpath(folder, build)
-        here.mkdir(parents=True, exist_ok=True)
-        for file in files:
-            os.link(os.path.join(folder, file), here / file)
+    _remove(copy)
+    try:
+        for folder, _, files in os.walk(build):
+            here = copy / os.path.relpath(folder, build)
+            here.mkdir(parents=True, exist_ok=True)
+            for file in files:
+                os.link(os.path.join(folder, file), here / file, follow_symlinks=False)
+    except BaseException:
+        _remove(copy)
+        raise
     return copy
 
 
@@ -154,19 +234,24 @@ def _update(
     checked: dict[PurePosixPath, str | bytes],
     digests: dict[str, bytes],
     had: dict[str, tuple[str | bytes, bytes]],
+    had_files: dict[str, Stat],
+    stale: set[str],
     current: Path,
-    current_pages: dict[str, tuple[str | bytes, bytes]],
-) -> Path:
+    known: Written,
+) -> tuple[Path, dict[str, Stat]]:
     """Turn the spare build, which holds `had`, into the one with `checked`, and name it for them.
 
-    Its files may be hard links shared with other builds, so none is written in place: a changed
-    file is a new file (or a link to the current build's, when that already holds the bytes)
-    renamed over the old entry.
+    Files in `stale` no longer match the record kept of them, so they are written again whatever
+    their digest. The spare's files may be hard links shared with other builds, so none is written
+    in place: a changed file is a new file (or a link to the current build's, when that already
+    holds the bytes) renamed over the old entry. Returns the build and the record of its files.
     """
     folders = {spare / PurePosixPath(path).parent for path in had}
+    files = {}
     for relative, content in sorted(checked.items()):
         path = relative.as_posix()
-        if path in had and had[path][1] == digests[path]:
+        if path in had and had[path][1] == digests[path] and path not in stale:
+            files[path] = had_files[path]
             continue
         destination = spare / relative
         if destination.parent not in folders:
@@ -174,10 +259,13 @@ def _update(
             folders.add(destination.parent)
         fresh = destination.with_name(f".{destination.name}.new")
         fresh.unlink(missing_ok=True)
-        if path in current_pages and current_pages[path][1] == digests[path]:
-            os.link(current / relative, fresh)
+        live = known.pages.get(path)
+        if live and live[1] == digests[path] and _stat_of(current / relative) == known.files.get(path):
+            os.link(current / relative, fresh, follow_symlinks=False)
         else:
             fresh.write_bytes(_encoded(content))
+        # A rename keeps the file's size, time and inode: its record holds for the new name.
+        files[path] = _read_only(fresh)
         os.replace(fresh, destination)
     wanted = {relative.as_posix() for relative in checked}
     for path in had.keys() - wanted:
@@ -189,30 +277,176 @@ def _update(
                 break
             folder.rmdir()
     final = spare.parent / name
-    if final.exists():
-        shutil.rmtree(final)
+    _remove(final)
     spare.rename(final)
-    return final
+    return final, files
+
+
+def current_build(target: Path) -> Path | None:
+    """The build the generated folder `target` links to, if there is one.
+
+    Raises WriteError when the store beside `target` is a link or not a folder, or when `target`
+    is a link the writer did not make: whatever those point at is never written or deleted.
+    """
+    store = _store(target)
+    if store.is_symlink() or (store.exists() and not store.is_dir()):
+        raise WriteError(
+            f"{store} is a link or a file, not the folder the builder keeps its builds in;"
+            f" delete it (rm {store}) and build again"
+        )
+    if not target.is_symlink():
+        return None
+    text = os.readlink(target)
+    folder, _, entry = text.partition("/")
+    if folder != store.name or not _BUILD.fullmatch(entry):
+        raise WriteError(
+            f"{target} is a link to {text!r}, not to one of the builder's builds in {store}/;"
+            f" delete the link (rm {target}) and build again"
+        )
+    build = store / entry
+    if build.is_symlink():
+        raise WriteError(f"{build} is a link, not a build; delete it (rm {build}) and build again")
+    return build if build.is_dir() else None
+
+
+def intact(build: Path, known: Written | None = None) -> bool:
+    """Whether `build` still holds exactly the files the writer put there, none edited, added or removed.
+
+    Cheap when nothing changed: each file's size, time and inode are compared with the record the
+    writer kept (`known`'s, when it wrote `build`), and only a file that differs is read and hashed.
+    """
+    if known is not None and known.build == build.name:
+        digests = {path: digest for path, (_, digest) in known.pages.items()}
+        recorded: dict[str, Stat] | None = known.files
+    else:
+        record = _read_record(build.parent / f"{build.name}.files")
+        if record is None or _name(record[0]) != build.name:
+            return False
+        digests, recorded = record
+    return _intact(build, digests, recorded) is not None
+
+
+def _intact(build: Path, digests: dict[str, bytes], recorded: dict[str, Stat] | None) -> dict[str, Stat] | None:
+    """The record of `build`'s files when they hold exactly `digests`, else None."""
+    found = _survey(build)
+    if found is None or found.keys() != digests.keys():
+        return None
+    for path, status in found.items():
+        if (recorded is None or recorded.get(path) != status) and not _holds(build / path, digests[path]):
+            return None
+    return found
+
+
+def _survey(build: Path) -> dict[str, Stat] | None:
+    """Every file under `build`, by path; None when it is missing or holds a link or a special file."""
+    found: dict[str, Stat] = {}
+    folders = [(build, "")]
+    try:
+        while folders:
+            folder, prefix = folders.pop()
+            with os.scandir(folder) as listing:
+                for entry in listing:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append((Path(entry.path), f"{prefix}{entry.name}/"))
+                    elif entry.is_file(follow_symlinks=False):
+                        found[f"{prefix}{entry.name}"] = _stat(entry.stat(follow_symlinks=False))
+                    else:
+                        return None
+    except OSError:
+        return None
+    return found
+
+
+def _holds(path: Path, digest: bytes) -> bool:
+    try:
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").digest() == digest
+    except OSError:
+        return False
+
+
+def _recorded(store: Path, name: str, digests: dict[str, bytes]) -> dict[str, Stat] | None:
+    """The record of build `name`'s files, when there is one for exactly these pages."""
+    record = _read_record(store / f"{name}.files")
+    return record[1] if record is not None and record[0] == digests else None
+
+
+def _read_record(path: Path) -> tuple[dict[str, bytes], dict[str, Stat]] | None:
+    """A build's record: each file's digest and `Stat`; None when missing, damaged or not this writer's."""
+    try:
+        record = json.loads(path.read_bytes())
+        if not isinstance(record, dict) or record.get("format") != _RECORD_FORMAT:
+            return None
+        digests, files = {}, {}
+        for file, (size, mtime, inode, digest) in record["files"].items():
+            if not all(type(number) is int for number in (size, mtime, inode)):
+                return None
+            digests[file], files[file] = bytes.fromhex(digest), (size, mtime, inode)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return digests, files
+
+
+def _save_record(store: Path, name: str, digests: dict[str, bytes], files: dict[str, Stat]) -> None:
+    entries = {path: [*files[path], digests[path].hex()] for path in sorted(files)}
+    text = json.dumps({"format": _RECORD_FORMAT, "files": entries}, separators=(",", ":"))
+    temporary = store / f"{name}.files.{os.getpid()}"
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, store / f"{name}.files")
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _current(target: Path) -> Path | None:
-    if target.is_symlink():
-        resolved = target.resolve()
-        return resolved if resolved.is_dir() else None
-    if target.is_dir():
+    current = current_build(target)
+    if current is None and not target.is_symlink() and target.is_dir():
         # A real folder from elsewhere (an older layout, a copy): move it into the store first.
         store = _store(target)
         store.mkdir(parents=True, exist_ok=True)
         adopted = store / "adopted"
-        shutil.rmtree(adopted, ignore_errors=True)
+        _remove(adopted)
         target.rename(adopted)
         _swap_link(target, adopted)
         return adopted
-    return None
+    return current
+
+
+def _stat(status: os.stat_result) -> Stat:
+    return status.st_size, status.st_mtime_ns, status.st_ino
+
+
+def _stat_of(path: Path) -> Stat | None:
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None
+    return _stat(status) if stat.S_ISREG(status.st_mode) else None
+
+
+def _read_only(path: Path) -> Stat:
+    """Make a file of a build read-only (a hand edit must be deliberate); its record."""
+    status = os.lstat(path)
+    if stat.S_IMODE(status.st_mode) != READ_ONLY:
+        os.chmod(path, READ_ONLY, follow_symlinks=False)
+    return _stat(status)
 
 
 def _same(path: Path, data: bytes) -> bool:
-    return path.stat().st_size == len(data) and path.read_bytes() == data
+    try:
+        status = os.lstat(path)
+        return stat.S_ISREG(status.st_mode) and status.st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, link or folder of the store; a link is removed, never followed."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _swap_link(target: Path, build: Path) -> None:

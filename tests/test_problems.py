@@ -178,7 +178,17 @@ CASES: dict[str, tuple[dict[str, str | bytes | Link | None], str, int, int, str]
 
 def test_every_code_has_a_fixture() -> None:
     # These have tests of their own below: they need more than files written over the base.
-    assert set(CASES) | {"unreadable", "bad-file-name"} == set(TEMPLATES)
+    assert set(CASES) | {"unreadable", "bad-file-name", "linked-doc"} == set(TEMPLATES)
+
+
+def test_a_link_among_the_hand_written_files_is_a_problem_at_its_path(tmp_path: Path) -> None:
+    from builder.handwritten import read as handwritten
+
+    docs = write_tree(tmp_path / "docs", {"index.md": "# Home\n", "x.txt": Link("/etc/passwd")})
+    with pytest.raises(DataError) as raised:
+        handwritten(docs)
+    (found,) = raised.value.problems
+    assert (found.code, found.line, found.col) == ("linked-doc", 1, 1) and found.path.endswith("docs/x.txt")
 
 
 def test_unreadable_file_is_a_problem_not_a_traceback(

@@ -211,11 +211,11 @@ def test_an_entity_page_lists_its_latest_year_and_links_the_earlier_ones(repo: C
 
 def test_a_data_file_planned_at_a_page_path_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     from builder import exports
-    from builder.render import PageClash
+    from builder.handwritten import ClashError
 
     planned = exports.exports
     monkeypatch.setattr(
         exports, "exports", lambda *args: {**planned(*args), "places/index.md": "a data file in the page's place"}
     )
-    with pytest.raises(PageClash, match=r"places/index\.md"):
+    with pytest.raises(ClashError, match=r"places/index\.md"):
         render(validate(SAMPLE), workers=1)
