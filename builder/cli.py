@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {written}; fill in the empty fields, then run `make check`")
         return 0
     if args.command == "changes":
-        from .changes import summarize
+        from .summary import summarize
 
         try:
             print(summarize(args.base, args.data))

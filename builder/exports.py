@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, time
 from functools import cache
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
@@ -19,7 +20,6 @@ from pydantic import BaseModel
 
 from . import derive, escape
 from .model import KINDS, SINGULAR, Event, Repository, json_schema
-from .reuse import Pieces
 
 DATA_DIR = "data"
 FEED = "feed.xml"
@@ -32,6 +32,22 @@ def _dump(document: Any, indent: int | None = None) -> str:
     return json.dumps(document, ensure_ascii=False, indent=indent, sort_keys=True) + "\n"
 
 
+Piece = TypeVar("Piece")
+
+
+class Pieces(Protocol):
+    """Where each record's part of the big files comes from: made afresh, or kept from an earlier build."""
+
+    def of(self, part: str, record_id: str, record: Any, make: Callable[[str, Any], Piece]) -> Piece: ...
+
+
+class Fresh:
+    """Every piece made afresh: what a one-off build needs."""
+
+    def of(self, part: str, record_id: str, record: Any, make: Callable[[str, Any], Piece]) -> Piece:
+        return make(record_id, record)
+
+
 def exports(
     repository: Repository,
     site_url: str | None,
@@ -41,11 +57,11 @@ def exports(
 ) -> dict[str, str]:
     """Every export of the site, by path under the generated folder.
 
-    `pieces` keeps each record's part of the big files between builds (see `reuse`); `control` is
+    `pieces` may keep each record's part of the big files between builds (the preview's does); `control` is
     the repository's control index, when the caller has built it already.
     """
     editions = derive.editions(repository) if editions is None else editions
-    pieces = pieces or Pieces()
+    pieces = pieces or Fresh()
     files: dict[str, str] = {}
     for kind in KINDS:
         files[f"{DATA_DIR}/{kind}.json"] = _records(getattr(repository, kind), pieces)
@@ -96,7 +112,7 @@ def events_csv(repository: Repository, pieces: Pieces | None = None) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "date", "precision", "approximate", "start", "end", "time", "title", "kind", "places",
                      "actors", "status", "claimant", "sources"])  # fmt: skip
-    pieces = pieces or Pieces()
+    pieces = pieces or Fresh()
     lines = [pieces.of("csv", event_id, event, _line) for event_id, event in repository.events.items()]
     return out.getvalue() + "".join(lines)
 

@@ -13,8 +13,8 @@ import os
 import stat
 from pathlib import Path
 
+from .discover import printable
 from .problems import DataError, Problem, problem
-from .validate import printable
 
 GENERATED = "generated"
 

@@ -218,8 +218,8 @@ def _scan_events(text: str, path: str) -> list[Problem]:
                 return [problem("anchor-or-alias", *where, what="anchor", name=f"&{event.anchor}")]
             tag = getattr(event, "tag", None)
             if tag is not None and tag != "!":
-                shown = "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
-                return [problem("yaml-tag", *where, tag=shown)]
+                written = "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
+                return [problem("yaml-tag", *where, tag=written)]
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:

@@ -94,23 +94,6 @@ def briefing(repository: Repository, edition: derive.Edition) -> dict[str, str]:
     return values
 
 
-def _creative_work(repository: Repository, source_id: str) -> dict[str, Any]:
-    source = repository.sources[source_id]
-    work: dict[str, Any] = {"@type": "CreativeWork", "name": source.title, "datePublished": str(source.published)}
-    work["publisher"] = {"@type": "Organization", "name": source.publisher}
-    if source.url:
-        work["url"] = source.url
-    return work
-
-
-def _quotation(repository: Repository, quote_id: str) -> dict[str, Any]:
-    quote = repository.quotes[quote_id]
-    quotation: dict[str, Any] = {"@type": "Quotation", "text": quote.text, "creator": _party(repository, quote.speaker)}
-    if quote.date:
-        quotation["dateCreated"] = str(quote.date)
-    return quotation
-
-
 def _cited(repository: Repository, edition: derive.Edition) -> list[str]:
     cited: dict[str, None] = {}
     for event_id in edition.events:

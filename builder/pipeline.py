@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
-from . import cache, handwritten
+from . import cache, handwritten, reuse
 from .load import paused_gc
 from .model import KINDS, Repository, Site, json_schema
 from .render import render
@@ -90,7 +90,7 @@ def _build(data: Path, docs: Path, memory: Memory | None) -> tuple[int, bool]:
     inputs = upfront if upfront and memory.revision == seen else input_stamp(data, docs, made_by, memory)
     pages_by_hand = handwritten.read(docs)
     folder = data.as_posix() if not data.is_absolute() else data.name
-    pages = render(repository, data_folder=folder, memory=memory if lasting else None)
+    pages = reuse.render(memory, repository, folder) if lasting else render(repository, folder)
     handwritten.refuse_clashes(list(pages_by_hand), sorted(pages), docs)
     changed = write({**pages_by_hand, **pages}, target, written)
     live = current_build(target)

@@ -34,9 +34,12 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pydantic import BaseModel
 
-from . import derive
+from . import derive, parallel
 from .cache import ParseCache
-from .model import Repository
+from .model import COLLECTIONS, Repository
+from .render import Pages, engine
+from .render import render as render_stage
+from .render.engine import Job, Later
 from .write import Written
 
 if TYPE_CHECKING:
@@ -44,7 +47,7 @@ if TYPE_CHECKING:
 
 # A file changed this close before it was hashed may change again without its time moving on.
 _RACY_NS = 2_000_000_000
-_COLLECTIONS = ("sources", "places", "actors", "events", "quotes", "briefings", "figures")
+_COLLECTIONS = COLLECTIONS
 _VALUES = (str, int, bool, date, datetime, clock, type(None))
 _PLAIN = frozenset(_VALUES)
 Piece = TypeVar("Piece")
@@ -127,20 +130,6 @@ class Same:
         return False
 
 
-class Later:
-    """A context value computed while the page renders, from what the page reads: `function(repository, *arguments)`.
-
-    A page with one is reused when the function and its arguments are the same, without computing it.
-    """
-
-    def __init__(self, function: Callable[..., Any], *arguments: Any) -> None:
-        self.function = function
-        self.arguments = arguments
-
-    def value(self, repository: Repository) -> Any:
-        return self.function(repository, *self.arguments)
-
-
 # --- what a page reads --------------------------------------------------------------------------
 
 Reads = dict[str, set[str]]
@@ -188,6 +177,9 @@ class Tracked:
         self.reads["site"].add("")
         return self._site
 
+    def records(self, folder: str) -> Any:
+        return getattr(self, folder)
+
     def repository(self) -> Repository:
         # Typed as the repository it stands for: templates and views read it through the same attributes.
         return cast(Repository, self)
@@ -225,21 +217,78 @@ class Rendered:
         return True
 
 
-def derived(repository: Repository, memory: Memory | None, moved: dict[str, set[str]] | None) -> derive.Derived:
+def derived(repository: Repository, memory: Memory, changed_records: dict[str, set[str]] | None) -> derive.Derived:
     """`derive.derived(repository)`, taken from `memory` when nothing it depends on has changed.
 
-    `moved` holds the records `changed` since `memory.rendered_from`.
+    `changed_records` holds the records `changed` since `memory.rendered_from`.
     """
-    kept = memory.derived if memory else None
-    current = kept and memory and moved is not None and kept[0] is memory.rendered_from
-    if kept and current and moved is not None and _derives_alike(kept[0], repository, moved):
+    kept = memory.derived
+    current = kept and changed_records is not None and kept[0] is memory.rendered_from
+    if kept and current and changed_records is not None and _derives_alike(kept[0], repository, changed_records):
         # As right for this repository as for the one it was made from: the next build compares with this one.
         fresh = kept[1]
     else:
         fresh = derive.derived(repository)
-    if memory is not None:
-        memory.derived = (repository, fresh)
+    memory.derived = (repository, fresh)
     return fresh
+
+
+def render(memory: Memory, repository: Repository, data_folder: str, workers: int | None = None) -> Pages:
+    """`render.render`, reusing the derived data, the pages and the export pieces that no change touched.
+
+    The memory is then updated to this build.
+    """
+    before = memory.rendered_from
+    changed_records = changed(before, repository) if before is not None else None
+
+    def run(
+        repository: Repository, jobs: list[Job], workers: int | None, meanwhile: Callable[[], None]
+    ) -> dict[str, str]:
+        return _run(memory, repository, jobs, changed_records, workers, meanwhile)
+
+    pages = render_stage(repository, data_folder, workers, derived=derived(repository, memory, changed_records),
+                         run=run, pieces=memory.pieces)  # fmt: skip
+    memory.pieces.done()
+    memory.rendered_from = repository
+    return pages
+
+
+def _run(
+    memory: Memory,
+    repository: Repository,
+    jobs: list[Job],
+    changed_records: dict[str, set[str]] | None,
+    workers: int | None,
+    meanwhile: Callable[[], None],
+) -> dict[str, str]:
+    """The text of each job's page, taken from `memory` when it still holds, else rendered and remembered."""
+    texts: dict[str, str] = {}
+    todo = []
+    remembered = memory.pages
+    alike = Same()
+    for job in jobs:
+        kept = remembered.get(job.path) if changed_records is not None else None
+        if (
+            kept is not None
+            and changed_records is not None
+            and kept.holds(job.template, job.context, changed_records, alike)
+        ):
+            texts[job.path] = kept.text
+        else:
+            todo.append(job)
+    templates = engine.templates({job.template for job in todo})
+
+    def work(job: Job) -> tuple[str, Reads]:
+        tracked = Tracked(repository)
+        return engine.page(templates[job.template], job.path, tracked.repository(), job.context), tracked.reads
+
+    for job, (text, reads) in zip(todo, parallel.split_map(work, todo, workers, meanwhile), strict=True):
+        texts[job.path] = text
+        found = {where: frozenset(keys) for where, keys in reads.items() if keys}
+        remembered[job.path] = Rendered(job.template, job.context, found, text)
+    for path in set(remembered) - {job.path for job in jobs}:
+        del remembered[path]
+    return texts
 
 
 def _derives_alike(before: Repository, after: Repository, moved: dict[str, set[str]]) -> bool:

@@ -5,34 +5,19 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from .model import KINDS, FuzzyDate, is_slug
-
-# Fields worth offering beyond the required ones, because nearly every record of the kind has them.
-SUGGESTED: dict[str, tuple[str, ...]] = {
-    "sources": ("url",),
-    "places": ("parent", "country"),
-    "actors": (),
-    "events": ("summary", "places", "actors", "sources", "status"),
-    "quotes": ("role", "kind", "medium", "date", "sources", "events"),
-    "briefings": ("highlights", "key_figures", "quotes", "watch"),
-}
-# A quote's kind and an event's status are left empty on purpose: defaults there would let a
-# paraphrase go out in quotation marks, or a claim read as a report.
-_VALUES: dict[str, str] = {}
+from .model import KINDS, FuzzyDate, is_slug, registered
 
 
 def stub(kind: str, today: date) -> str:
     """The text of a new record of `kind`: a schema modeline, then one line per field to fill."""
-    model = KINDS[kind]
+    declared = registered(kind)
     lines = [f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json"]
-    for name, field in model.model_fields.items():
+    for name, field in declared.model.model_fields.items():
         key = field.alias or name
-        if not field.is_required() and name not in SUGGESTED[kind]:
+        if not field.is_required() and name not in declared.suggested:
             continue
         if field.is_required() and field.annotation in (FuzzyDate, date):
             lines.append(f"{key}: {today.isoformat()}")
-        elif f"{name}@{kind}" in _VALUES or name in _VALUES:
-            lines.append(f"{key}: {_VALUES.get(f'{name}@{kind}', _VALUES.get(name))}")
         elif "list" in repr(field.annotation):
             lines.append(f"{key}: []")
         else:

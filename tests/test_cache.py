@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from builder import cache, parallel, pipeline, validate
+from builder import cache, parallel, pipeline, read
 from builder.problems import DataError
 from builder.reuse import Memory
 
@@ -26,13 +26,13 @@ from .conftest import edit, generated
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files the loader parses, in order, as the build names them."""
     parsed: list[str] = []
-    real = validate.load_bytes
+    real = read.load_bytes
 
     def counting(raw: bytes, path: str) -> object:
         parsed.append(path)
         return real(raw, path)
 
-    monkeypatch.setattr(validate, "load_bytes", counting)
+    monkeypatch.setattr(read, "load_bytes", counting)
     # Parsed here, not in forked workers whose counts this process would not see.
     monkeypatch.setattr(parallel, "MIN_ITEMS", 10**9)
     return parsed

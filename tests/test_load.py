@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from builder import load
+from builder.discover import find_files, record_key
 from builder.load import MAX_DEPTH, load_file, load_text
 from builder.model import Event, Site
 
@@ -230,3 +231,43 @@ def test_tabs_for_indentation_get_a_hint_about_tabs() -> None:
     _, problems = load_text("title: t\nplaces:\n\t- kabul\n", "f.yaml")
     (found,) = problems
     assert found.code == "yaml-syntax" and found.line == 3 and "indent with spaces, not tabs" in found.message
+
+
+@pytest.mark.parametrize(
+    ("parts", "key"),
+    [
+        (("events", "kabul-falls.yaml"), ("events", "kabul-falls")),
+        (("events", "2021", "kabul-falls.yml"), ("events", "kabul-falls")),
+        (("places", "readme-kabul.yaml"), ("places", "readme-kabul")),
+        (("places", "README.md"), None),
+        (("places", "readme", "kabul.yaml"), None),
+        (("places", ".draft.yaml"), None),
+        (("places", ".drafts", "kabul.yaml"), None),
+        (("places", "kabul.txt"), None),
+        (("notes", "kabul.yaml"), None),
+        (("site.yaml",), None),
+    ],
+)
+def test_which_files_are_records(parts: tuple[str, ...], key: tuple[str, str] | None) -> None:
+    assert record_key(parts) == key
+
+
+def test_the_walk_and_the_rules_agree(tmp_path: Path) -> None:
+    names = [
+        "events/a.yaml",
+        "events/2021/b.yml",
+        "events/README.md",
+        "events/readme-c.yaml",
+        "events/.hidden/d.yaml",
+        "events/readme/e.yaml",
+        "places/f.yaml",
+    ]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("name: x\n", encoding="utf-8")
+    found, problems = find_files(tmp_path)
+    assert problems == []
+    assert sorted((file.kind, file.id) for file in found) == sorted(
+        key for name in names if (key := record_key(name.split("/"))) is not None
+    )
+    assert sorted(file.id for file in found) == ["a", "b", "f", "readme-c"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -472,3 +474,11 @@ def test_suggestions_stop_across_the_repository_too(repo: Callable[..., Path]) -
     found = [p for p in problems_in(repo(events)) if p.code == "unknown-reference" and "kandahar-" in p.message]
     assert len(found) == 6 * files
     assert sum("did you mean" in p.message for p in found) == MAX_SUGGESTIONS
+
+
+def test_validation_needs_none_of_the_preview_machinery() -> None:
+    """The stage is a function of its inputs: the memory it may be given is only an interface."""
+    code = "import sys, builder.validate; print(sorted(m for m in sys.modules if m.startswith('builder.')))"
+    root = Path(__file__).parent.parent
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True).stdout
+    assert "builder.reuse" not in loaded and "builder.render" not in loaded

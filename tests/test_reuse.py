@@ -16,10 +16,11 @@ import pytest
 from markupsafe import Markup
 
 from bench.synthetic import generate
-from builder import derive, parallel, pipeline, render, reuse
+from builder import derive, parallel, pipeline, reuse
 from builder.problems import DataError
+from builder.render import Later, engine
 from builder.render import render as render_pages
-from builder.reuse import Later, Memory, same
+from builder.reuse import Memory, same
 from builder.validate import validate
 
 from .conftest import SAMPLE, edit, generated
@@ -60,13 +61,13 @@ def test_equal_values_of_one_type_are_the_same() -> None:
 def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The pages rendered (not reused), in this process."""
     pages: list[str] = []
-    real = render._render
+    real = engine.page
 
     def counting(template: object, page: str, *args: object, **kwargs: object) -> str:
         pages.append(page)
         return real(template, page, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(render, "_render", counting)
+    monkeypatch.setattr(engine, "page", counting)
     monkeypatch.setattr(parallel, "MIN_ITEMS", 10**9)
     return pages
 

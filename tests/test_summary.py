@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from builder import escape
-from builder.changes import INVALID, OLD_INVALID, summarize
+from builder.summary import INVALID, OLD_INVALID, summarize
 
 from .conftest import SAMPLE
 
@@ -282,3 +282,13 @@ def test_data_added_after_the_base(repo: Path) -> None:
     shutil.copytree(SAMPLE / "actors", repo / "more" / "actors")
     out = summarize("HEAD", repo / "more")
     assert out.splitlines()[2] == f"{len(list(SAMPLE.glob('actors/*.yaml')))} added"
+
+
+def test_records_are_found_by_the_rules_check_uses(repo: Path) -> None:
+    """A YAML file is a record whatever its name; a README that is not YAML is no record."""
+    data = repo / "briefings"
+    (data / "places" / "readme-kabul-airport.yaml").write_text("name: Kabul airport\nkind: airport\n", encoding="utf-8")
+    (data / "places" / "README.md").write_text("# Places\n", encoding="utf-8")
+    out = summarize("HEAD", data)
+    assert entry(out, "readme-kabul-airport") == ["- Added **readme-kabul-airport** — Kabul airport"]
+    assert "README" not in out

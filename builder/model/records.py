@@ -1,0 +1,419 @@
+"""The records analysts write, one class per kind and its parts, and the ids each record refers to.
+
+Every value arrives as text from the strict loader; the value types in `values` parse it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+from .values import Day, Id, Language, Loc, Number, Text, TimeText, TimeZone, Url, When, parse_number
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+Status = Literal["confirmed", "reported", "claimed", "unverified", "disputed", "denied", "retracted"]
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+# Who must be named, and the verb the problem message uses for them.
+NEEDS_CLAIMANT = {"claimed": "claims", "disputed": "disputes", "denied": "denies"}
+
+
+class StatusStep(Strict):
+    """One dated step in a claim's life: claimed by X on the 12th, confirmed on the 13th."""
+
+    status: Status
+    date: When | None = Field(None, description="When this status began; the event's date if omitted")
+    by: Id | None = Field(None, description="The actor who claims, reports, disputes or denies it")
+    sources: list[Id] = Field(default_factory=list, description="Sources for this step; the event's if omitted")
+    note: Text | None = None
+
+
+def _steps(value: Any) -> Any:
+    # `status: confirmed` and a single mapping are shorthands for a one-step history.
+    if isinstance(value, str):
+        return [{"status": value.strip()}]
+    if isinstance(value, dict):
+        return [value]
+    return value
+
+
+class _ShorthandSchema:
+    """JSON Schema for a list that may also be written as one item or as one status word."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        as_list = handler(core_schema)
+        return {
+            "anyOf": [{"enum": list(STATUSES)}, as_list["items"], as_list],
+            "description": "A status word, or its dated history, oldest first",
+        }
+
+
+StatusHistory = Annotated[list[StatusStep], BeforeValidator(_steps), _ShorthandSchema()]
+
+
+Qualifier = Literal["exactly", "about", "more-than", "at-least", "fewer-than", "up-to"]
+
+
+class Figure(Strict):
+    """A number someone gives: a value or a low/best/high range, with its unit, source and date."""
+
+    id: Id = Field(description="Unique across the repository; the figure's permalink")
+    label: Text = Field(description="What is counted, e.g. 'extra US troops to help evacuate embassy staff'")
+    value: Number | None = None
+    low: Number | None = None
+    best: Number | None = None
+    high: Number | None = None
+    qualifier: Qualifier = "exactly"
+    unit: Text | None = Field(None, description="e.g. troops, days, US dollars")
+    by: Id | None = Field(None, description="The actor who gives the figure")
+    as_of: When | None = Field(None, description="When the figure applies; the event's date if omitted")
+    sources: list[Id] = Field(default_factory=list, description="The event's sources if omitted")
+    revises: Id | None = Field(None, description="The id of an earlier figure this one corrects or updates")
+    note: Text | None = None
+
+
+ControlHow = Literal["captured", "handed-over", "surrendered", "withdrawn", "retaken", "held"]
+
+
+class ControlChange(Strict):
+    """A place passing from one actor to another, or staying held, with a status of its own."""
+
+    place: Id
+    from_: Id | None = Field(None, alias="from", description="The actor that held the place before")
+    to: Id = Field(description="The actor that holds the place afterwards (for 'held', the holder)")
+    how: ControlHow = "captured"
+    status: StatusHistory = Field(default_factory=lambda: [StatusStep(status="reported")])
+    sources: list[Id] = Field(default_factory=list, description="The event's sources if omitted")
+    note: Text | None = None
+
+
+EventKind = Literal[
+    "armed-clash",
+    "capture",
+    "handover",
+    "surrender",
+    "withdrawal",
+    "attack",
+    "border-closure",
+    "deployment",
+    "evacuation",
+    "statement",
+    "call",
+    "meeting",
+    "agreement",
+    "negotiation",
+    "assessment",
+    "warning",
+    "decision",
+    "other",
+]
+
+
+class Event(Strict):
+    """Something that happened, as precisely dated and attributed as the sources allow."""
+
+    title: Text
+    date: When
+    time: TimeText | None = None
+    time_zone: TimeZone | None = Field(None, description="Overrides the site's time zone for this event")
+    kind: EventKind = "other"
+    summary: Text | None = None
+    places: list[Id] = Field(default_factory=list)
+    actors: list[Id] = Field(default_factory=list)
+    sources: list[Id] = Field(default_factory=list)
+    status: StatusHistory = Field(default_factory=lambda: [StatusStep(status="reported")])
+    figures: list[Figure] = Field(default_factory=list)
+    control: list[ControlChange] = Field(default_factory=list)
+    tags: list[Id] = Field(default_factory=list)
+    note: Text | None = Field(None, description="For editors and readers: how the date or status was judged")
+
+
+QuoteKind = Literal["direct", "partial", "paraphrase"]
+
+
+class Original(Strict):
+    """The words as spoken, in their own language and script."""
+
+    text: Text
+    language: Language
+
+
+class Quote(Strict):
+    """Words someone said or wrote, verbatim unless marked as partial or paraphrase."""
+
+    speaker: Id = Field(description="The actor who spoke")
+    role: Text | None = Field(None, description="The speaker's role at the time, e.g. 'US Senate Republican leader'")
+    text: Text = Field(description="Verbatim for direct and partial quotes; a paraphrase is never in quotation marks")
+    kind: QuoteKind = "direct"
+    language: Language = "en"
+    original: Original | None = None
+    date: When | None = Field(None, description="Only where the source gives it; never guessed")
+    time: TimeText | None = None
+    medium: Text | None = Field(
+        None, description="How it was said, e.g. 'told Reuters', 'to Al Jazeera TV', 'statement'"
+    )
+    sources: list[Id] = Field(default_factory=list)
+    events: list[Id] = Field(default_factory=list, description="Events the quote is about")
+    tags: list[Id] = Field(default_factory=list)
+    note: Text | None = None
+
+
+SourceKind = Literal[
+    "wire-agency",
+    "newspaper",
+    "news-website",
+    "broadcaster",
+    "magazine",
+    "photo",
+    "video",
+    "official-statement",
+    "government-document",
+    "social-media",
+    "ngo-report",
+    "think-tank",
+    "other",
+]
+
+
+class Source(Strict):
+    """A published item that records cite: an article, a statement, a photo and its caption."""
+
+    title: Text
+    publisher: Text = Field(description="Who published it, e.g. Reuters, AFP, US State Department")
+    kind: SourceKind
+    published: When
+    url: Url | None = None
+    author: Text | None = None
+    via: Text | None = Field(None, description="Who republished it, where it was read")
+    via_url: Url | None = None
+    archive_url: Url | None = None
+    language: Language = "en"
+    note: Text | None = None
+
+
+PlaceKind = Literal[
+    "country",
+    "region",
+    "province",
+    "district",
+    "city",
+    "town",
+    "village",
+    "border-crossing",
+    "airport",
+    "military-base",
+    "prison",
+    "building",
+    "other",
+]
+CoordinatePrecision = Literal["exact", "approximate", "settlement", "district", "province", "country"]
+
+
+def _latitude(value: Any) -> Any:
+    number = parse_number(value)
+    if not -90 <= number <= 90:
+        raise PydanticCustomError(
+            "invalid-value", "latitude", {"reason": f"latitude {value} must be between -90 and 90"}
+        )
+    return number
+
+
+def _longitude(value: Any) -> Any:
+    number = parse_number(value)
+    if not -180 <= number <= 180:
+        raise PydanticCustomError(
+            "invalid-value", "longitude", {"reason": f"longitude {value} must be between -180 and 180"}
+        )
+    return number
+
+
+_COORDINATE_SCHEMA = WithJsonSchema({"type": ["string", "number"], "pattern": r"^-?\d+(\.\d+)?$"})
+Latitude = Annotated[Decimal, BeforeValidator(_latitude), PlainSerializer(str, return_type=str), _COORDINATE_SCHEMA]
+Longitude = Annotated[Decimal, BeforeValidator(_longitude), PlainSerializer(str, return_type=str), _COORDINATE_SCHEMA]
+
+
+class Coordinates(Strict):
+    lat: Latitude
+    lon: Longitude
+    precision: CoordinatePrecision = Field(
+        "settlement", description="How exact: exact, approximate, or the centre of a settlement, district..."
+    )
+
+
+def _country(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{2}", value.strip()):
+        reason = f"'{value}' is not a country code: write two capital letters (ISO 3166-1), such as AF, PK or NO"
+        raise PydanticCustomError("invalid-value", "country", {"reason": reason})
+    return value.strip()
+
+
+CountryCode = Annotated[
+    str, BeforeValidator(_country), Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2, e.g. AF, PK, NO")
+]
+
+
+class Place(Strict):
+    """A place the briefings mention, with where it sits and where it is."""
+
+    name: Text
+    kind: PlaceKind
+    parent: Id | None = Field(None, description="The place that contains it, e.g. the province of a city")
+    country: CountryCode | None = None
+    coordinates: Coordinates | None = None
+    aliases: list[Text] = Field(default_factory=list, description="Other spellings, e.g. Mazar-e-Sharif")
+    note: Text | None = None
+
+
+ActorKind = Literal[
+    "armed-group",
+    "government",
+    "government-agency",
+    "military",
+    "police",
+    "political-party",
+    "international-organisation",
+    "ngo",
+    "media",
+    "person",
+    "group",
+    "other",
+]
+
+
+class Role(Strict):
+    """A role a person held, and when."""
+
+    title: Text
+    since: When | None = None
+    until: When | None = None
+
+
+class Actor(Strict):
+    """A person, group or institution that acts, claims or speaks."""
+
+    name: Text
+    kind: ActorKind
+    short_name: Text | None = None
+    country: CountryCode | None = None
+    part_of: Id | None = Field(None, description="The actor it belongs to, e.g. a ministry's government")
+    colour: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] | None = Field(
+        None, description="Map colour for places it holds, as #rrggbb; one is chosen if omitted"
+    )
+    roles: list[Role] = Field(default_factory=list, description="For people: roles over time")
+    note: Text | None = None
+
+
+class Briefing(Strict):
+    """A dated edition: what a busy reader must know as of a moment, with its evidence."""
+
+    title: Text
+    as_of: Day = Field(description="The date the briefing is written as of")
+    time: TimeText | None = Field(None, description="As-of time, in the site's time zone")
+    since: Day | None = Field(None, description="Start of the period covered; by default the previous briefing's date")
+    summary: Text | None = None
+    highlights: list[Text] = Field(default_factory=list, description="3 to 6 lines: what a busy reader must know")
+    key_figures: list[Id] = Field(default_factory=list, description="Figure ids")
+    quotes: list[Id] = Field(default_factory=list, description="Featured quote ids")
+    watch: list[Text] = Field(default_factory=list, description="Items to watch")
+    places: list[Id] = Field(default_factory=list, description="Scope: only events at these places (all if empty)")
+    tags: list[Id] = Field(default_factory=list, description="Scope: only events with these tags (all if empty)")
+    draft: bool = False
+
+
+_BRANCH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*", re.ASCII)
+
+
+def _branch(value: Any) -> Any:
+    # Git's own rules for a branch name, less its rarer characters: it goes into 'edit this page' links.
+    if isinstance(value, str):
+        name = value.strip()
+        if not _BRANCH.fullmatch(name) or ".." in name or name.endswith((".", ".lock")):
+            reason = (
+                f"'{value}' is not a branch name: use letters, digits, '-', '_' and '.', with '/' between parts;"
+                " no part may start with '.', and '..' is not allowed"
+            )
+            raise PydanticCustomError("invalid-value", "branch", {"reason": reason})
+        return name
+    return value
+
+
+Branch = Annotated[
+    str, BeforeValidator(_branch), WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z0-9_-][A-Za-z0-9._/-]*$"})
+]
+
+
+class Site(Strict):
+    """Settings for the whole site, in `briefings/site.yaml`."""
+
+    title: Text = "Situation briefings"
+    description: Text | None = None
+    time_zone: TimeZone = "UTC"
+    language: Language = "en"
+    url: Url | None = Field(None, description="Where the site is published")
+    repository: Url | None = Field(None, description="The repository's web address, for 'edit this page' links")
+    branch: Branch = "main"
+
+
+def references(kind: str, record: Strict) -> Iterator[tuple[Loc, str, str]]:
+    """Every id a record refers to, as (location in its file, folder of the target, id)."""
+
+    def each(loc: Loc, target: str, ids: list[str]) -> Iterator[tuple[Loc, str, str]]:
+        for index, ref in enumerate(ids):
+            yield (*loc, index), target, ref
+
+    if isinstance(record, Event):
+        yield from each(("places",), "places", record.places)
+        yield from each(("actors",), "actors", record.actors)
+        yield from each(("sources",), "sources", record.sources)
+        yield from _status_references(("status",), record.status)
+        for i, figure in enumerate(record.figures):
+            if figure.by:
+                yield ("figures", i, "by"), "actors", figure.by
+            if figure.revises:
+                yield ("figures", i, "revises"), "figures", figure.revises
+            yield from each(("figures", i, "sources"), "sources", figure.sources)
+        for i, change in enumerate(record.control):
+            yield ("control", i, "place"), "places", change.place
+            if change.from_:
+                yield ("control", i, "from"), "actors", change.from_
+            yield ("control", i, "to"), "actors", change.to
+            yield from each(("control", i, "sources"), "sources", change.sources)
+            yield from _status_references(("control", i, "status"), change.status)
+    elif isinstance(record, Quote):
+        yield ("speaker",), "actors", record.speaker
+        yield from each(("sources",), "sources", record.sources)
+        yield from each(("events",), "events", record.events)
+    elif isinstance(record, Place):
+        if record.parent:
+            yield ("parent",), "places", record.parent
+    elif isinstance(record, Actor):
+        if record.part_of:
+            yield ("part_of",), "actors", record.part_of
+    elif isinstance(record, Briefing):
+        yield from each(("key_figures",), "figures", record.key_figures)
+        yield from each(("quotes",), "quotes", record.quotes)
+        yield from each(("places",), "places", record.places)
+
+
+def _status_references(loc: Loc, steps: list[StatusStep]) -> Iterator[tuple[Loc, str, str]]:
+    for i, step in enumerate(steps):
+        if step.by:
+            yield (*loc, i, "by"), "actors", step.by
+        for j, ref in enumerate(step.sources):
+            yield (*loc, i, "sources", j), "sources", ref
