@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
-import os
-import platform
-from collections.abc import Iterator
-from importlib import metadata
 from pathlib import Path
 
-from . import cache, handwritten, reuse
+from . import cache, handwritten, reuse, stamp
 from .load import paused_gc
 from .model import KINDS, Repository, Site, json_schema
 from .render import render
@@ -46,125 +40,53 @@ def build(data: Path, docs: Path = DOCS, memory: Memory | None = None) -> tuple[
     what changed since the one before.
     """
     with paused_gc():
-        return _build(data, docs, memory)
+        target, state = docs / GENERATED, cache.folder(docs)
+        # Refused here, before any work, when the generated folder or its store is not the writer's own.
+        current = current_build(target)
+        digests = memory.begin() if memory else stamp.Hashed()
+        made_by = stamp.builder(digests)
+        last = _last_build(state, current, memory, made_by)
+        inputs = stamp.inputs(data, docs, made_by, digests) if last else ""
+        written = memory.written if memory else None
+        if current and last and (last["inputs"], last["build"]) == (inputs, current.name) and intact(current, written):
+            return int(str(last["pages"])), False
+        repository = _validate(data, state, memory, made_by)
+        by_hand = handwritten.read(docs)
+        folder = data.as_posix() if not data.is_absolute() else data.name
+        pages = reuse.render(memory, repository, folder) if memory else render(repository, folder)
+        handwritten.refuse_clashes(list(by_hand), sorted(pages), docs)
+        changed = write({**by_hand, **pages}, target, written)
+        # Validation noted the digest of each record file it read: when one differed from the first stamp's,
+        # the inputs are hashed anew.
+        if not inputs or (memory and memory.revision != memory.revision_at_begin):
+            inputs = stamp.inputs(data, docs, made_by, digests)
+        if live := current_build(target):
+            cache.write_stamp(state / cache.STAMP, {"inputs": inputs, "build": live.name, "pages": len(pages)})
+        return len(pages), changed
 
 
-def _build(data: Path, docs: Path, memory: Memory | None) -> tuple[int, bool]:
-    target = docs / GENERATED
-    state = cache.folder(docs)
-    stamp_file = state / cache.STAMP
-    # A one-off build still notes the digests of what it reads, so the stamp does not read it twice.
-    lasting, memory = memory is not None, memory or Memory(lasting=False)
-    memory.begin()
-    made_by = builder_stamp(memory)
-    previous = cache.read_stamp(stamp_file)
-    # Refused here, before any work, when the generated folder or its store is not the writer's own.
-    current = current_build(target)
-    # A memory that holds no build yet is filled by a full one, so the next edit finds it warm.
-    warm = not lasting or memory.made_by == made_by
-    # Only when there is a build that could be current is it worth hashing the inputs first.
-    last = previous if warm and current else None
-    upfront = input_stamp(data, docs, made_by, memory) if last else None
-    seen = memory.revision
-    written = memory.written if lasting else None
-    # Unchanged only if nobody edited, added or removed a generated file since it was written.
-    if last and current and (last["inputs"], last["build"]) == (upfront, current.name) and intact(current, written):
-        return int(str(last["pages"])), False
-    opened = not (lasting and memory.parsed)
-    parsed = cache.ParseCache.open(state / cache.PARSED) if opened else memory.parsed or cache.ParseCache()
-    parsed.begin()
-    memory.made_by_builder(made_by)
-    try:
-        repository = check(data, parsed, memory)
-    finally:
-        # Files that loaded cleanly are worth keeping even when others have problems. A lasting
-        # memory keeps the cache open and saves it when its process is done (`Memory.close`).
-        if opened:
-            parsed.save()
-        if lasting:
-            memory.parsed = parsed
-    # A one-off build is done with the loaded data: the memory is better spent on rendering.
-    del parsed
-    # After validation, which noted the digest of every record file it read: those are not read again,
-    # and when none differed from what the first stamp saw, that stamp stands.
-    inputs = upfront if upfront and memory.revision == seen else input_stamp(data, docs, made_by, memory)
-    pages_by_hand = handwritten.read(docs)
-    folder = data.as_posix() if not data.is_absolute() else data.name
-    pages = reuse.render(memory, repository, folder) if lasting else render(repository, folder)
-    handwritten.refuse_clashes(list(pages_by_hand), sorted(pages), docs)
-    changed = write({**pages_by_hand, **pages}, target, written)
-    live = current_build(target)
-    if live is not None:
-        cache.write_stamp(stamp_file, {"inputs": inputs, "build": live.name, "pages": len(pages)})
-    return len(pages), changed
+def _last_build(state: Path, current: Path | None, memory: Memory | None, made_by: str) -> dict[str, object] | None:
+    """The stamp of the last build, when it could be current.
 
-
-def builder_stamp(memory: Memory) -> str:
-    """A digest of the builder's code and templates and of the libraries it runs on: a different
-    builder, or the same one on another version of a library, may make different pages."""
-    return _digest([(Path(__file__).parent, "builder")], memory, _libraries())
-
-
-# Whatever shapes the pages or the site made of them: loading, validation, templates, escaping, MkDocs.
-_LIBRARIES = ("pyyaml", "pydantic", "pydantic-core", "jinja2", "markupsafe", "markdown", "mkdocs", "mkdocs-material")
-
-
-@functools.cache
-def _libraries() -> str:
-    """The versions of Python, of each library in _LIBRARIES and of libyaml; looked up once per process."""
-    versions = [f"python {platform.python_version()}"]
-    for name in _LIBRARIES:
-        try:
-            versions.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name} absent")
-    try:
-        from yaml import _yaml
-
-        versions.append(f"libyaml {_yaml.get_version_string()}")
-    except ImportError:
-        versions.append("libyaml absent")
-    return "\n".join(versions)
-
-
-def input_stamp(data: Path, docs: Path, made_by: str, memory: Memory) -> str:
-    """A digest of everything the pages are made from: the data, the hand-written pages, the builder."""
-    return _digest([(data, "data"), (docs, "docs")], memory, made_by)
-
-
-def _digest(roots: list[tuple[Path, str]], memory: Memory, start: str = "") -> str:
-    digest = hashlib.sha256(start.encode())
-    for root, name in roots:
-        for relative, path, plain in _files(str(root), GENERATED if name == "docs" else ""):
-            try:
-                # A link or a special file is never read (it may be a pipe, or endless): the build refuses it.
-                seen = memory.digest(path) if plain else "not a plain file"
-            except OSError as error:
-                seen = f"unreadable: {error.strerror}"
-            # Names that are not UTF-8 are digested as their bytes; the build reports them.
-            digest.update(f"{name}/{relative}\0{seen}\0".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
-
-
-def _files(root: str, skipped: str) -> Iterator[tuple[str, str, bool]]:
-    """(relative path, path, whether it is a plain file) for everything but folders under `root`.
-
-    Hidden names, compiled Python and the top-level folder `skipped` are left out; the order is stable.
+    A memory that holds no build of this builder yet is filled by a full build, so the next edit finds it warm.
     """
-    folders = [("", root)]
-    while folders:
-        prefix, folder = folders.pop()
-        try:
-            with os.scandir(folder) as listing:
-                # Plain strings, not Path objects: this runs over every file on every build.
-                entries = sorted((entry.name, entry) for entry in listing)
-        except OSError:
-            yield prefix, folder, False
-            continue
-        for name, entry in entries:
-            if name.startswith(".") or name.endswith(".pyc") or name in ("__pycache__", "" if prefix else skipped):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                folders.append((f"{prefix}{name}/", entry.path))
-            else:
-                yield f"{prefix}{name}", entry.path, entry.is_file(follow_symlinks=False)
+    if current is None or (memory is not None and memory.made_by != made_by):
+        return None
+    return cache.read_stamp(state / cache.STAMP)
+
+
+def _validate(data: Path, state: Path, memory: Memory | None, made_by: str) -> Repository:
+    """`check` with the parse cache: the preview's memory keeps it open across builds, a one-off build saves it."""
+    kept = memory.parsed if memory else None
+    parsed = kept or cache.ParseCache.open(state / cache.PARSED)
+    parsed.begin()
+    if memory:
+        memory.made_by_builder(made_by)
+    try:
+        return check(data, parsed, memory)
+    finally:
+        # Files that loaded cleanly are worth keeping even when others have problems.
+        if kept is None:
+            parsed.save()
+        if memory:
+            memory.parsed = parsed

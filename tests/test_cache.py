@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from builder import cache, parallel, pipeline, read
+from builder import cache, parallel, pipeline, read, stamp
 from builder.problems import DataError
 from builder.reuse import Memory
 
@@ -230,17 +230,17 @@ def test_a_full_cache_folder_is_a_warning_and_leaves_nothing_behind(
 
 @pytest.mark.parametrize("library", ["mkdocs", "mkdocs-material", "pyyaml", "jinja2", "pydantic", "markdown"])
 def test_another_version_of_a_library_is_another_builder(monkeypatch: pytest.MonkeyPatch, library: str) -> None:
-    real, before = pipeline.metadata.version, pipeline._libraries()
-    monkeypatch.setattr(pipeline.metadata, "version", lambda name: "99.0" if name == library else real(name))
-    pipeline._libraries.cache_clear()
+    real, before = stamp.metadata.version, stamp._libraries()
+    monkeypatch.setattr(stamp.metadata, "version", lambda name: "99.0" if name == library else real(name))
+    stamp._libraries.cache_clear()
     try:
-        after = pipeline._libraries()
+        after = stamp._libraries()
     finally:
         monkeypatch.undo()
-        pipeline._libraries.cache_clear()
+        stamp._libraries.cache_clear()
     assert after != before and f"{library} 99.0" in after
     # One memory for both: the builder's files are read once, so only the libraries differ.
     memory = Memory()
-    stamp = pipeline.builder_stamp(memory)
-    monkeypatch.setattr(pipeline, "_libraries", lambda: after)
-    assert pipeline.builder_stamp(memory) != stamp
+    made_by = stamp.builder(memory)
+    monkeypatch.setattr(stamp, "_libraries", lambda: after)
+    assert stamp.builder(memory) != made_by

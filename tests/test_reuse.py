@@ -159,7 +159,7 @@ def test_a_file_saved_while_the_build_read_others_is_read_again(
 ) -> None:
     file = tmp_path / "record.yaml"
     file.write_text("title: one\n", encoding="utf-8")
-    monkeypatch.setattr(reuse, "_RACY_NS", 0)
+    monkeypatch.setattr(reuse.memory, "_RACY_NS", 0)
     memory = Memory()
     reading = time.time_ns()
     old = memory.digest(file)
@@ -188,7 +188,7 @@ def test_an_old_file_is_hashed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     file = tmp_path / "record.yaml"
     file.write_text("title: one\n", encoding="utf-8")
     # Its change time cannot be set back, so the file counts as old at once.
-    monkeypatch.setattr(reuse, "_RACY_NS", 0)
+    monkeypatch.setattr(reuse.memory, "_RACY_NS", 0)
     memory = Memory()
     first = memory.digest(file)
     opened: list[str] = []

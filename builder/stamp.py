@@ -1,0 +1,108 @@
+"""What a build is made from, as digests: the builder and its libraries, the data, the hand-written pages.
+
+A build whose digest matches the last build's stamp, with that build still intact, has nothing to do.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import platform
+from collections.abc import Iterator
+from importlib import metadata
+from pathlib import Path
+from typing import Protocol
+
+from .handwritten import GENERATED
+
+
+class Digests(Protocol):
+    """Where file digests come from: hashed once per build, or remembered across builds (the preview)."""
+
+    def digest(self, path: str) -> str: ...
+
+
+class Hashed:
+    """Each file's SHA-256, hashed the first time it is asked for."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, str] = {}
+
+    def digest(self, path: str) -> str:
+        found = self.known.get(path)
+        if found is None:
+            with open(path, "rb") as stream:
+                found = self.known[path] = hashlib.file_digest(stream, "sha256").hexdigest()
+        return found
+
+
+def builder(digests: Digests) -> str:
+    """A digest of the builder's code and templates and of the libraries it runs on: a different
+    builder, or the same one on another version of a library, may make different pages."""
+    return _digest([(Path(__file__).parent, "builder")], digests, _libraries())
+
+
+# Whatever shapes the pages or the site made of them: loading, validation, templates, escaping, MkDocs.
+_LIBRARIES = ("pyyaml", "pydantic", "pydantic-core", "jinja2", "markupsafe", "markdown", "mkdocs", "mkdocs-material")
+
+
+@functools.cache
+def _libraries() -> str:
+    """The versions of Python, of each library in _LIBRARIES and of libyaml; looked up once per process."""
+    versions = [f"python {platform.python_version()}"]
+    for name in _LIBRARIES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} absent")
+    try:
+        from yaml import _yaml
+
+        versions.append(f"libyaml {_yaml.get_version_string()}")
+    except ImportError:
+        versions.append("libyaml absent")
+    return "\n".join(versions)
+
+
+def inputs(data: Path, docs: Path, made_by: str, digests: Digests) -> str:
+    """A digest of everything the pages are made from: the data, the hand-written pages, the builder."""
+    return _digest([(data, "data"), (docs, "docs")], digests, made_by)
+
+
+def _digest(roots: list[tuple[Path, str]], digests: Digests, start: str = "") -> str:
+    digest = hashlib.sha256(start.encode())
+    for root, name in roots:
+        for relative, path, plain in _files(str(root), GENERATED if name == "docs" else ""):
+            try:
+                # A link or a special file is never read (it may be a pipe, or endless): the build refuses it.
+                seen = digests.digest(path) if plain else "not a plain file"
+            except OSError as error:
+                seen = f"unreadable: {error.strerror}"
+            # Names that are not UTF-8 are digested as their bytes; the build reports them.
+            digest.update(f"{name}/{relative}\0{seen}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _files(root: str, skipped: str) -> Iterator[tuple[str, str, bool]]:
+    """(relative path, path, whether it is a plain file) for everything but folders under `root`.
+
+    Hidden names, compiled Python and the top-level folder `skipped` are left out; the order is stable.
+    """
+    folders = [("", root)]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                # Plain strings, not Path objects: this runs over every file on every build.
+                entries = sorted((entry.name, entry) for entry in listing)
+        except OSError:
+            yield prefix, folder, False
+            continue
+        for name, entry in entries:
+            if name.startswith(".") or name.endswith(".pyc") or name in ("__pycache__", "" if prefix else skipped):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((f"{prefix}{name}/", entry.path))
+            else:
+                yield f"{prefix}{name}", entry.path, entry.is_file(follow_symlinks=False)
