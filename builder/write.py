@@ -8,31 +8,40 @@ are hard links to the previous build's, so they keep their identity and modifica
 Nothing found on disk is trusted for being there: the store must be a real folder and the generated
 folder a link the writer made into it, clean-up removes only entries named as the writer names its
 own, and a build counts as unchanged only once its files match the record the writer kept of them
-(size, modification time and inode; else their content). Generated files are read-only, so an edit
-by hand is deliberate, and even then the next build replaces it.
+(`manifest`). Generated files are read-only, so an edit by hand is deliberate, and even then the
+next build replaces it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from .manifest import (
+    RECORD,
+    Stat,
+    Written,
+    build_name,
+    intact,
+    read_only,
+    recorded,
+    save_record,
+    stat_of,
+    survey,
+    verified,
+)
+
+__all__ = ["WriteError", "Written", "check_path", "current_build", "intact", "write"]
 
 _SAFE_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _DIGEST = "[0-9a-f]{20}"
 # The names the writer gives the builds it links to, and everything it ever puts in its store.
 _BUILD = re.compile(rf"{_DIGEST}|tmp-{_DIGEST}-[0-9]+|spare-{_DIGEST}|adopted")
-_OWN = re.compile(rf"{_BUILD.pattern}|{_DIGEST}\.files(?:\.[0-9]+)?")
-_RECORD_FORMAT = "briefings build record 1"
-READ_ONLY = 0o444
-
-Stat = tuple[int, int, int]
-"""A file as the writer left it: size, modification time (ns) and inode."""
+_OWN = re.compile(rf"{_BUILD.pattern}|{_DIGEST}{re.escape(RECORD)}(?:\.[0-9]+)?")
 
 
 class WriteError(Exception):
@@ -52,24 +61,6 @@ def _store(target: Path) -> Path:
     return target.parent / f".{target.name}"
 
 
-@dataclass
-class Written:
-    """What a process last wrote: the build's folder name, and each page's content, digest and file.
-
-    A process that writes again and again (the preview) keeps one, so pages that did not change
-    are recognised in memory rather than by reading the previous build's files back.
-    """
-
-    build: str = ""
-    pages: dict[str, tuple[str | bytes, bytes]] = field(default_factory=dict)
-    files: dict[str, Stat] = field(default_factory=dict)
-    """Each file of `build` as the writer left it."""
-    spare: str = ""
-    """The build before `build`, kept to become the next one by changing only what differs."""
-    spare_pages: dict[str, tuple[str | bytes, bytes]] = field(default_factory=dict)
-    spare_files: dict[str, Stat] = field(default_factory=dict)
-
-
 def _encoded(content: str | bytes) -> bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
 
@@ -83,14 +74,6 @@ def _digests(pages: dict[str, str | bytes], known: Written) -> dict[str, bytes]:
     return digests
 
 
-def _name(digests: dict[str, bytes]) -> str:
-    """A name for a build, from its pages' digests: the same pages always give the same name."""
-    digest = hashlib.sha256()
-    for path in sorted(digests):
-        digest.update(f"{path}\0".encode() + digests[path])
-    return digest.hexdigest()[:20]
-
-
 def write(pages: dict[str, str | bytes], target: Path, known: Written | None = None) -> bool:
     """Make `target` hold exactly `pages`; return False when it already did (nothing is written).
 
@@ -100,18 +83,18 @@ def write(pages: dict[str, str | bytes], target: Path, known: Written | None = N
     checked = {check_path(path): content for path, content in pages.items()}
     lasting, known = known is not None, known or Written()
     digests = _digests(pages, known)
-    name = _name(digests)
+    name = build_name(digests)
     store = _store(target)
     current = _current(target)
     # What this process wrote is what is there, unless the folder changed hands since.
     trusted = current is not None and current.name == known.build
     now = {path: (pages[path], digests[path]) for path in pages}
     if current is not None and current.name == name:
-        recorded = known.files if trusted else _recorded(store, name, digests)
-        files = _intact(current, digests, recorded)
+        record = known.files if trusted else recorded(store, name, digests)
+        files = verified(current, digests, record)
         if files is not None:
-            if files != recorded:
-                _save_record(store, name, digests, files)
+            if files != record:
+                save_record(store, name, digests, files)
             known.build, known.pages, known.files = name, now, files
             if lasting and not known.spare:
                 # A process that will write again starts with a spare, so even its first change is cheap.
@@ -127,17 +110,17 @@ def write(pages: dict[str, str | bytes], target: Path, known: Written | None = N
         had, had_files = known.spare_pages, known.spare_files
         known.spare, known.spare_pages, known.spare_files = "", {}, {}
         spare = store / spare_name
-        found = _survey(spare)
+        found = survey(spare)
         if found is not None and found.keys() == had.keys():
             stale = {path for path, status in found.items() if status != had_files.get(path)}
             try:
                 final, files = _update(spare, name, checked, digests, had, had_files, stale, current, known)
-                _save_record(store, name, digests, files)
+                save_record(store, name, digests, files)
             except BaseException:
                 _remove(spare)
                 raise
             _swap_link(target, final)
-            _remove(store / f"{spare_name}.files")
+            _remove(store / f"{spare_name}{RECORD}")
             known.spare, known.spare_pages, known.spare_files = current.name, known.pages, known.files
             known.build, known.pages, known.files = name, now, files
             return True
@@ -149,7 +132,7 @@ def write(pages: dict[str, str | bytes], target: Path, known: Written | None = N
     final, live = store / name, False
     try:
         files = _assemble(staging, checked, digests, current, known if trusted else None)
-        _save_record(store, name, digests, files)
+        save_record(store, name, digests, files)
         if final.exists() or final.is_symlink():
             if current is not None and current.name == name:
                 # The live build is replaced by one of the same name: the link never points at nothing.
@@ -165,7 +148,7 @@ def write(pages: dict[str, str | bytes], target: Path, known: Written | None = N
     _swap_link(target, final)
     # A process that will write again keeps the previous build to update into its next one.
     keep = current if trusted and current is not None and current.name != final.name else None
-    kept = {final.name, f"{final.name}.files"} | ({keep.name} if keep else set())
+    kept = {final.name, f"{final.name}{RECORD}"} | ({keep.name} if keep else set())
     for leftover in store.iterdir():
         if _OWN.fullmatch(leftover.name) and leftover.name not in kept:
             _remove(leftover)
@@ -202,14 +185,14 @@ def _assemble(
             unchanged = False
         elif known is not None:
             kept = known.pages.get(path)
-            unchanged = kept is not None and kept[1] == digests[path] and _stat_of(previous) == known.files.get(path)
+            unchanged = kept is not None and kept[1] == digests[path] and stat_of(previous) == known.files.get(path)
         else:
             unchanged = _same(previous, _encoded(content))
         if previous is not None and unchanged:
             os.link(previous, destination, follow_symlinks=False)
         else:
             destination.write_bytes(_encoded(content))
-        files[path] = _read_only(destination)
+        files[path] = read_only(destination)
     return files
 
 
@@ -260,12 +243,12 @@ def _update(
         fresh = destination.with_name(f".{destination.name}.new")
         fresh.unlink(missing_ok=True)
         live = known.pages.get(path)
-        if live and live[1] == digests[path] and _stat_of(current / relative) == known.files.get(path):
+        if live and live[1] == digests[path] and stat_of(current / relative) == known.files.get(path):
             os.link(current / relative, fresh, follow_symlinks=False)
         else:
             fresh.write_bytes(_encoded(content))
         # A rename keeps the file's size, time and inode: its record holds for the new name.
-        files[path] = _read_only(fresh)
+        files[path] = read_only(fresh)
         os.replace(fresh, destination)
     wanted = {relative.as_posix() for relative in checked}
     for path in had.keys() - wanted:
@@ -309,96 +292,6 @@ def current_build(target: Path) -> Path | None:
     return build if build.is_dir() else None
 
 
-def intact(build: Path, known: Written | None = None) -> bool:
-    """Whether `build` still holds exactly the files the writer put there, none edited, added or removed.
-
-    Cheap when nothing changed: each file's size, time and inode are compared with the record the
-    writer kept (`known`'s, when it wrote `build`), and only a file that differs is read and hashed.
-    """
-    if known is not None and known.build == build.name:
-        digests = {path: digest for path, (_, digest) in known.pages.items()}
-        recorded: dict[str, Stat] | None = known.files
-    else:
-        record = _read_record(build.parent / f"{build.name}.files")
-        if record is None or _name(record[0]) != build.name:
-            return False
-        digests, recorded = record
-    return _intact(build, digests, recorded) is not None
-
-
-def _intact(build: Path, digests: dict[str, bytes], recorded: dict[str, Stat] | None) -> dict[str, Stat] | None:
-    """The record of `build`'s files when they hold exactly `digests`, else None."""
-    found = _survey(build)
-    if found is None or found.keys() != digests.keys():
-        return None
-    for path, status in found.items():
-        if (recorded is None or recorded.get(path) != status) and not _holds(build / path, digests[path]):
-            return None
-    return found
-
-
-def _survey(build: Path) -> dict[str, Stat] | None:
-    """Every file under `build`, by path; None when it is missing or holds a link or a special file."""
-    found: dict[str, Stat] = {}
-    folders = [(build, "")]
-    try:
-        while folders:
-            folder, prefix = folders.pop()
-            with os.scandir(folder) as listing:
-                for entry in listing:
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.append((Path(entry.path), f"{prefix}{entry.name}/"))
-                    elif entry.is_file(follow_symlinks=False):
-                        found[f"{prefix}{entry.name}"] = _stat(entry.stat(follow_symlinks=False))
-                    else:
-                        return None
-    except OSError:
-        return None
-    return found
-
-
-def _holds(path: Path, digest: bytes) -> bool:
-    try:
-        with path.open("rb") as stream:
-            return hashlib.file_digest(stream, "sha256").digest() == digest
-    except OSError:
-        return False
-
-
-def _recorded(store: Path, name: str, digests: dict[str, bytes]) -> dict[str, Stat] | None:
-    """The record of build `name`'s files, when there is one for exactly these pages."""
-    record = _read_record(store / f"{name}.files")
-    return record[1] if record is not None and record[0] == digests else None
-
-
-def _read_record(path: Path) -> tuple[dict[str, bytes], dict[str, Stat]] | None:
-    """A build's record: each file's digest and `Stat`; None when missing, damaged or not this writer's."""
-    try:
-        record = json.loads(path.read_bytes())
-        if not isinstance(record, dict) or record.get("format") != _RECORD_FORMAT:
-            return None
-        digests, files = {}, {}
-        for file, (size, mtime, inode, digest) in record["files"].items():
-            if not all(type(number) is int for number in (size, mtime, inode)):
-                return None
-            digests[file], files[file] = bytes.fromhex(digest), (size, mtime, inode)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return None
-    return digests, files
-
-
-def _save_record(store: Path, name: str, digests: dict[str, bytes], files: dict[str, Stat]) -> None:
-    entries = {path: [*files[path], digests[path].hex()] for path in sorted(files)}
-    text = json.dumps({"format": _RECORD_FORMAT, "files": entries}, separators=(",", ":"))
-    temporary = store / f"{name}.files.{os.getpid()}"
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, store / f"{name}.files")
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def _current(target: Path) -> Path | None:
     current = current_build(target)
     if current is None and not target.is_symlink() and target.is_dir():
@@ -411,26 +304,6 @@ def _current(target: Path) -> Path | None:
         _swap_link(target, adopted)
         return adopted
     return current
-
-
-def _stat(status: os.stat_result) -> Stat:
-    return status.st_size, status.st_mtime_ns, status.st_ino
-
-
-def _stat_of(path: Path) -> Stat | None:
-    try:
-        status = os.lstat(path)
-    except OSError:
-        return None
-    return _stat(status) if stat.S_ISREG(status.st_mode) else None
-
-
-def _read_only(path: Path) -> Stat:
-    """Make a file of a build read-only (a hand edit must be deliberate); its record."""
-    status = os.lstat(path)
-    if stat.S_IMODE(status.st_mode) != READ_ONLY:
-        os.chmod(path, READ_ONLY, follow_symlinks=False)
-    return _stat(status)
 
 
 def _same(path: Path, data: bytes) -> bool:
