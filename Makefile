@@ -11,7 +11,7 @@ DATA ?= briefings
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site serve check changes test lint bench schemas update-golden lock clean
+.PHONY: site serve check changes test test-fast lint bench schemas update-golden lock clean
 
 # Every file pip installs must match a hash in requirements.lock, pip included, and the project is
 # built by the locked setuptools: nothing unpinned is downloaded.
@@ -55,6 +55,9 @@ changes: $(STAMP) ## Markdown summary of the content changed since BASE (default
 
 test: $(STAMP) $(AXE) ## run every test
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## every test but the browser and slow ones: a quick check while editing
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 lint: $(STAMP) ## ruff and mypy
 	$(BIN)/ruff check builder tests bench

@@ -813,6 +813,7 @@ def article_skeleton(markup: str) -> list[str]:
     return [f"{tag}[{' '.join(sorted(name for name, _ in attrs))}]" for tag, attrs in parse(inner).tags]
 
 
+@pytest.mark.slow
 def test_no_built_page_holds_anything_the_data_could_run(hostile: Built, benign: Built) -> None:
     pages = sorted(hostile.site.rglob("*.html"))
     assert len(pages) >= 6

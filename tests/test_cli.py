@@ -41,6 +41,7 @@ def test_problems_exit_1_with_positions_and_no_traceback(repo: Callable[..., Pat
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_misuse_exits_2(tmp_path: Path) -> None:
     assert run(["check", "--data", "nowhere"], cwd=tmp_path).returncode == 2
     assert run(["check", "--format", "xml"], cwd=tmp_path).returncode == 2

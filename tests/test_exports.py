@@ -47,6 +47,7 @@ def test_the_feed_carries_only_the_most_recent_briefings(tmp_path: Path) -> None
     assert [entry.link for entry in feed.entries] == [f"https://example.org/briefings/{day}/" for day in newest]
 
 
+@pytest.mark.slow
 def test_every_page_advertises_the_feed(sample_site: Path) -> None:
     for page in ("index.html", "briefings/2021-08-13/index.html", "places/herat/index.html"):
         markup = (sample_site / page).read_text(encoding="utf-8")
@@ -126,6 +127,7 @@ def test_geojson_places_carry_control_as_of_the_latest_briefing(files: dict[str,
     assert (kandahar["properties"]["held_by"], kandahar["properties"]["as_of"]) == ("taliban", "2021-08-13")
 
 
+@pytest.mark.slow
 def test_every_briefing_page_carries_json_ld_that_parses(sample_site: Path) -> None:
     for day in ("2021-08-12", "2021-08-13"):
         markup = (sample_site / "briefings" / day / "index.html").read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -52,6 +53,7 @@ field_names = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(sorted(KINDS)), st.dictionaries(field_names, values, max_size=6))
 def test_any_field_values_give_problems_not_exceptions(kind: str, data: dict[str, object]) -> None:

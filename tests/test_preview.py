@@ -13,6 +13,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT, SAMPLE
 
 
@@ -40,6 +42,7 @@ def wait_for(check: object, seconds: float = 60) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_a_saved_edit_reaches_the_served_pages_and_sigterm_stops_everything(tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(SAMPLE, site / "briefings")

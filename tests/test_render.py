@@ -142,6 +142,7 @@ def archives(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str | 
 REGISTRIES = {"places/index.md", "actors/index.md", "tags/index.md"}
 
 
+@pytest.mark.slow
 def test_no_page_grows_with_the_archive(archives: tuple[dict[str, str | bytes], dict[str, str | bytes]]) -> None:
     def largest(pages: dict[str, str | bytes]) -> tuple[int, str]:
         return max((len(text), path) for path, text in pages.items() if path.endswith(".md") and path not in REGISTRIES)
@@ -151,6 +152,7 @@ def test_no_page_grows_with_the_archive(archives: tuple[dict[str, str | bytes], 
     assert large_size < 1.3 * small_size, f"{large_page} ({large_size} bytes) vs {small_page} ({small_size} bytes)"
 
 
+@pytest.mark.slow
 def test_sections_are_split_by_month_with_an_index_and_neighbours(
     archives: tuple[dict[str, str | bytes], dict[str, str | bytes]],
 ) -> None:
@@ -171,6 +173,7 @@ def _label(path: str) -> str:
     return format_date(FuzzyDate.parse(path.split("/")[-1].removesuffix(".md")))
 
 
+@pytest.mark.slow
 def test_every_link_to_an_event_quote_or_source_reaches_its_anchor(
     archives: tuple[dict[str, str | bytes], dict[str, str | bytes]],
 ) -> None:

@@ -38,6 +38,7 @@ def page_text(site: Path, path: str) -> str:
     return re.sub(r" ([,.;:])", r"\1", text)
 
 
+@pytest.mark.slow
 def test_both_dated_briefings_are_built(sample_site: Path) -> None:
     for day in ("2021-08-12", "2021-08-13"):
         assert (sample_site / "briefings" / day / "index.html").is_file()
@@ -45,6 +46,7 @@ def test_both_dated_briefings_are_built(sample_site: Path) -> None:
         assert (sample_site / page).is_file()
 
 
+@pytest.mark.slow
 def test_the_13_august_briefing_shows_the_news_with_attribution(sample_site: Path) -> None:
     text = page_text(sample_site, "briefings/2021-08-13/index.html")
     assert "“hurtling toward an even worse sequel to the humiliating fall of Saigon in 1975” — Mitch McConnell" in text
@@ -58,6 +60,7 @@ def test_the_13_august_briefing_shows_the_news_with_attribution(sample_site: Pat
     assert "“The fall of major cities" not in text, "a paraphrase is never shown in quotation marks"
 
 
+@pytest.mark.slow
 def test_source_notes_are_numbered_and_linked(sample_site: Path) -> None:
     markup = (sample_site / "briefings/2021-08-13/index.html").read_text(encoding="utf-8")
     references = re.findall(r'<a class="footnote-ref" href="#fn:(\d+)"', markup)
@@ -67,6 +70,7 @@ def test_source_notes_are_numbered_and_linked(sample_site: Path) -> None:
     assert 'href="../../sources/2021-08/#source-reuters-kandahar-2021-08-13"' in markup
 
 
+@pytest.mark.slow
 def test_page_titles_are_text_in_the_header_navigation_and_title_tag(sample_site: Path) -> None:
     markup = (sample_site / "briefings/2021-08-13/index.html").read_text(encoding="utf-8")
     title = re.search(r"<title>(.*?)</title>", markup, re.S)
@@ -74,6 +78,7 @@ def test_page_titles_are_text_in_the_header_navigation_and_title_tag(sample_site
     assert html.unescape(title.group(1)).startswith("Afghanistan: situation briefing, 13 August 2021")
 
 
+@pytest.mark.slow
 def test_nothing_is_fetched_from_a_third_party(sample_site: Path) -> None:
     for page in sample_site.rglob("*.html"):
         markup = page.read_text(encoding="utf-8")
@@ -103,6 +108,7 @@ def test_a_data_error_writes_nothing(tmp_path: Path) -> None:
     assert generated(docs) == before
 
 
+@pytest.mark.slow
 def test_briefings_link_to_the_yaml_behind_them_when_the_repository_is_named(tmp_path: Path) -> None:
     data, _ = sample_copy(tmp_path)
     site_file = data / "site.yaml"
@@ -130,6 +136,7 @@ def test_deleting_a_record_removes_its_pages(tmp_path: Path) -> None:
     assert (docs / "generated" / "briefings" / "2021-08-12.md").is_file()
 
 
+@pytest.mark.slow
 def test_thousands_of_files_check_in_bounded_memory(tmp_path: Path) -> None:
     import tracemalloc
 
@@ -196,6 +203,7 @@ def visible_text(page: Path) -> str:
 MARKDOWN_LINK = re.compile(r"\[[^\]\n]+\]\([^)\s]+\)|\[[^\]\n]+\]\[[^\]\n]*\]|\[\^\d+\]")
 
 
+@pytest.mark.slow
 def test_no_markdown_link_reaches_a_reader_as_text(sample_site: Path) -> None:
     pages = sorted(sample_site.rglob("*.html"))
     assert len(pages) > 50
@@ -225,6 +233,7 @@ figures:
 """
 
 
+@pytest.mark.slow
 def test_a_revised_figure_cites_only_what_the_corrections_page_shows(tmp_path: Path) -> None:
     data, _ = sample_copy(tmp_path)
     (data / "events" / "uk-raises-evacuation-force.yaml").write_text(REVISED, encoding="utf-8")
