@@ -111,11 +111,11 @@ def _run(
     return texts
 
 
-def _derives_alike(before: Repository, after: Repository, moved: dict[str, set[str]]) -> bool:
-    """Whether no briefing or quote moved, and every event that did kept its `derive.DERIVED_FROM` fields."""
-    if moved["briefings"] or moved["quotes"]:
+def _derives_alike(before: Repository, after: Repository, changed_records: dict[str, set[str]]) -> bool:
+    """Whether no briefing or quote changed, and every event that did kept its `derive.DERIVED_FROM` fields."""
+    if changed_records["briefings"] or changed_records["quotes"]:
         return False
-    for key in moved["events"]:
+    for key in changed_records["events"]:
         old, new = before.events.get(key), after.events.get(key)
         if old is None or new is None or not all(same(getattr(old, f), getattr(new, f)) for f in derive.DERIVED_FROM):
             return False

@@ -145,12 +145,12 @@ class Memory:
             self.pieces = Pieces()
             self.made_by = made_by
 
-    def record(self, path: str | Path, shown: str) -> tuple[str, Loaded | None]:
+    def record(self, path: str | Path, display: str) -> tuple[str, Loaded | None]:
         """The file's digest, and the record it validated to when it had these bytes, if it did.
 
         A file with no record remembered is not hashed here: loading it hashes its bytes anyway.
         """
-        known = self._records.get(shown)
+        known = self._records.get(display)
         if known is None:
             return "", None
         try:
@@ -160,11 +160,11 @@ class Memory:
             return "", None
         return digest, known[1] if known[0] == digest else None
 
-    def remember(self, shown: str, digest: str, loaded: Loaded) -> None:
+    def remember(self, display: str, digest: str, loaded: Loaded) -> None:
         # A one-off build's memory dies with the build: holding every document till then costs memory.
         if self.lasting:
-            self._records[shown] = (digest, loaded)
-            self._facts.pop(shown, None)
+            self._records[display] = (digest, loaded)
+            self._facts.pop(display, None)
 
     def facts(self, loaded: Loaded) -> Facts | None:
         """What validation found out about a remembered record on its own, kept with it; None if not remembered."""
@@ -173,8 +173,8 @@ class Memory:
             return None
         return self._facts.setdefault(loaded.doc.path, Facts())
 
-    def keep_only(self, shown: set[str]) -> None:
+    def keep_only(self, display: set[str]) -> None:
         """Forget records of files that are gone, so a deleted and re-added file is read again."""
-        for name in set(self._records) - shown:
+        for name in set(self._records) - display:
             del self._records[name]
             self._facts.pop(name, None)

@@ -79,14 +79,16 @@ class Tracked:
 
 def changed(before: Repository, after: Repository) -> dict[str, set[str]]:
     """The ids of the records added, removed or different in `after`, by collection ('site': {''} or {})."""
-    moved: dict[str, set[str]] = {}
+    changed_records: dict[str, set[str]] = {}
     for name in _COLLECTIONS:
         old, new = getattr(before, name), getattr(after, name)
         # Records an unchanged file validated to are the very same objects: only the others are compared.
         differ = {key for key, record in new.items() if old.get(key, MISSING) is not record}
-        moved[name] = {key for key in differ if not same(old.get(key, MISSING), new[key])} | (old.keys() - new.keys())
-    moved["site"] = set() if same(before.site, after.site) else {""}
-    return moved
+        changed_records[name] = {key for key in differ if not same(old.get(key, MISSING), new[key])} | (
+            old.keys() - new.keys()
+        )
+    changed_records["site"] = set() if same(before.site, after.site) else {""}
+    return changed_records
 
 
 @dataclass
@@ -98,12 +100,12 @@ class Rendered:
     reads: dict[str, frozenset[str]]
     text: str
 
-    def holds(self, template: str, context: dict[str, Any], moved: dict[str, set[str]], alike: Same) -> bool:
-        """Whether rendering `template` with `context` now, after `changed` records `moved`, gives this text."""
+    def holds(self, template: str, context: dict[str, Any], changed_records: dict[str, set[str]], alike: Same) -> bool:
+        """Whether rendering `template` with `context` now, after `changed_records` changed, gives this text."""
         if self.template != template or not alike(self.context, context):
             return False
         for where, keys in self.reads.items():
-            differ = moved[where]
+            differ = changed_records[where]
             if differ and (EVERY in keys or not keys.isdisjoint(differ)):
                 return False
         return True
