@@ -10,7 +10,7 @@ from .load import paused_gc
 from .model import KINDS, Repository, Site, json_schema
 from .render import render
 from .reuse import Memory
-from .validate import validate
+from .validate import Remembered, validate
 from .write import current_build, intact, write
 
 SCHEMA_DIR = Path("schemas")
@@ -18,7 +18,7 @@ DOCS = Path("docs")
 GENERATED = handwritten.GENERATED
 
 
-def check(data: Path, parsed: cache.ParseCache | None = None, memory: Memory | None = None) -> Repository:
+def check(data: Path, parsed: cache.ParseCache | None = None, memory: Remembered | None = None) -> Repository:
     """Load and validate every record under `data`; raises DataError listing every problem."""
     return validate(data, parsed, memory)
 
@@ -50,7 +50,7 @@ def build(data: Path, docs: Path = DOCS, memory: Memory | None = None) -> tuple[
         written = memory.written if memory else None
         if current and last and (last["inputs"], last["build"]) == (inputs, current.name) and intact(current, written):
             return int(str(last["pages"])), False
-        repository = _validate(data, state, memory, made_by)
+        repository = _validate(data, state, memory or digests, made_by)
         by_hand = handwritten.read(docs)
         folder = data.as_posix() if not data.is_absolute() else data.name
         pages = reuse.render(memory, repository, folder) if memory else render(repository, folder)
@@ -75,18 +75,22 @@ def _last_build(state: Path, current: Path | None, memory: Memory | None, made_b
     return cache.read_stamp(state / cache.STAMP)
 
 
-def _validate(data: Path, state: Path, memory: Memory | None, made_by: str) -> Repository:
-    """`check` with the parse cache: the preview's memory keeps it open across builds, a one-off build saves it."""
-    kept = memory.parsed if memory else None
+def _validate(data: Path, state: Path, memory: Memory | stamp.Hashed, made_by: str) -> Repository:
+    """`check` with the parse cache: the preview's memory keeps it open across builds, a one-off build saves it.
+
+    A one-off build's `stamp.Hashed` takes the digest of every file validation reads, for the stamp.
+    """
+    lasting = memory if isinstance(memory, Memory) else None
+    kept = lasting.parsed if lasting else None
     parsed = kept or cache.ParseCache.open(state / cache.PARSED)
     parsed.begin()
-    if memory:
-        memory.made_by_builder(made_by)
+    if lasting:
+        lasting.made_by_builder(made_by)
     try:
         return check(data, parsed, memory)
     finally:
         # Files that loaded cleanly are worth keeping even when others have problems.
         if kept is None:
             parsed.save()
-        if memory:
-            memory.parsed = parsed
+        if lasting:
+            lasting.parsed = parsed

@@ -24,17 +24,36 @@ class Digests(Protocol):
 
 
 class Hashed:
-    """Each file's SHA-256, hashed the first time it is asked for."""
+    """Each file's SHA-256 for one build: noted when validation reads the file anyway, else hashed once.
+
+    Validation takes it as its memory (see `validate.Remembered`), which remembers nothing else.
+    """
 
     def __init__(self) -> None:
         self.known: dict[str, str] = {}
 
     def digest(self, path: str) -> str:
-        found = self.known.get(path)
+        name = os.path.normpath(path)
+        found = self.known.get(name)
         if found is None:
-            with open(path, "rb") as stream:
-                found = self.known[path] = hashlib.file_digest(stream, "sha256").hexdigest()
+            with open(name, "rb") as stream:
+                found = self.known[name] = hashlib.file_digest(stream, "sha256").hexdigest()
         return found
+
+    def note(self, path: Path, digest: str, read_since: int, /) -> None:
+        self.known[os.path.normpath(path)] = digest
+
+    def record(self, path: str, display: str, /) -> tuple[str, None]:
+        return "", None
+
+    def remember(self, display: str, digest: str, loaded: object, /) -> None:
+        pass
+
+    def facts(self, loaded: object, /) -> None:
+        return None
+
+    def keep_only(self, displays: set[str], /) -> None:
+        pass
 
 
 def builder(digests: Digests) -> str:
