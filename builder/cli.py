@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date
 from pathlib import Path
 
 from . import pipeline
@@ -16,6 +15,7 @@ from .problems import DataError, format_github, format_json, format_text, job_su
 from .publish import PublishError, publish
 from .reuse import Memory
 from .scaffold import ScaffoldError, write_stub
+from .validate import site_today
 from .write import WriteError
 
 
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "new":
         folder = next(k for k in KINDS if SINGULAR[k] == args.kind)
         try:
-            written = write_stub(args.data, folder, args.id, date.today())
+            written = write_stub(args.data, folder, args.id, site_today(args.data).day)
         except ScaffoldError as error:
             print(f"briefings: {error}", file=sys.stderr)
             return 2

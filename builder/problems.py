@@ -52,7 +52,7 @@ TEMPLATES: dict[str, str] = {
     "number-out-of-range": "'{value}' {reason}",
     "reserved-id": "'{value}' cannot be an id: {reason}; choose another",
     "invalid-value": "{reason}",
-    "empty-text": "'{key}' is empty; write its value",
+    "empty-text": "'{key}' is empty; write {what}",
     # repository
     "unknown-folder": "'{name}' is not a kind of record: records live in {kinds}{suggestion}",
     "unexpected-file": "only .yaml or .yml files belong here; move or delete '{name}'",
@@ -79,6 +79,17 @@ TEMPLATES: dict[str, str] = {
     "dated-after-briefing": (
         "{what} is dated {date}, after this briefing's as-of date {as_of};"
         " remove it from the briefing or move the as-of date"
+    ),
+    "unattributed-figure": (
+        "a figure must say who gives it; add 'by: <actor id>', the actor the source attributes the number to"
+    ),
+    "revision-changes-unit": (
+        "this figure revises '{id}', whose unit is {other}, but its own unit is {unit}; a revision may reword"
+        " the label but keeps the unit: change 'unit', or remove 'revises' if it counts something else"
+    ),
+    "control-to-itself": (
+        "control passes from '{actor}' to itself; write who held the place before under 'from',"
+        " or 'how: held' if '{actor}' kept it"
     ),
     "figure-value": "a figure needs either 'value' or a range ('low', 'high', optionally 'best'), not {found}",
     "duplicate-in-list": "'{value}' is listed twice; keep one",
@@ -119,7 +130,7 @@ class Problem:
 
 _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff]")
 _SHOWN_MAX = 120
-_FROM_DATA = {"value", "key", "name", "id", "tag"}
+_FROM_DATA = {"value", "key", "name", "id", "tag", "actor"}
 
 
 def shown(value: object, limit: int = _SHOWN_MAX) -> str:

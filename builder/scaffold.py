@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -30,7 +31,10 @@ class ScaffoldError(Exception):
 
 
 def write_stub(data: Path, kind: str, record_id: str, today: date) -> Path:
-    """Write a new record's stub to `data/kind/record_id.yaml`; never overwrites."""
+    """Write a new record's stub to `data/kind/record_id.yaml`; never overwrites.
+
+    Its required dates are `today`, but a briefing named for a day (2021-08-20, 2021-08-20-evening) is as of that day.
+    """
     if kind not in KINDS:
         raise ScaffoldError(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
     if not is_slug(record_id):
@@ -40,5 +44,18 @@ def write_stub(data: Path, kind: str, record_id: str, today: date) -> Path:
         raise ScaffoldError(f"{target} already exists")
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as stream:
-        stream.write(stub(kind, today))
+        stream.write(stub(kind, _day(kind, record_id) or today))
     return target
+
+
+# `check` holds a briefing named for a day to that day (briefing-date): its stub starts there.
+_NAMED_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _day(kind: str, record_id: str) -> date | None:
+    """The day a new briefing is named for, if it is named for one."""
+    named = _NAMED_DAY.match(record_id) if kind == "briefings" else None
+    try:
+        return date.fromisoformat(named.group()) if named else None
+    except ValueError:
+        return None

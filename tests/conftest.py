@@ -38,6 +38,7 @@ BASE: dict[str, str] = {
           - id: troops
             label: extra US troops
             value: 3,000
+            by: government
     """,
     "quotes/official.yaml": """
         speaker: government

@@ -219,6 +219,7 @@ class Fixture:
                     low: 10
                     high: 20
                     unit: {t.line("range figure unit")}
+                    by: government
             """,
             "quotes/official.yaml": f"""
                 speaker: government

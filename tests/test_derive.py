@@ -80,10 +80,12 @@ CORRECTED = {
             label: extra US troops
             value: 3,000
             as_of: 2021-08-12
+            by: government
           - id: troops-revised
             label: extra US troops
             value: 4,000
             as_of: 2021-08-13
+            by: government
             revises: troops
     """,
     "briefings/2021-08-12.yaml": "title: Briefing, 12 August 2021\nas_of: 2021-08-12\n",

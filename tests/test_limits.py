@@ -21,11 +21,13 @@ LIMITS = """
       - id: most
         label: l
         value: 999,999,999,999,999.999999
+        by: government
       - id: least
         label: l
         low: -999,999,999,999,999.999999
         best: 0.000001
         high: 999.999999 trillion
+        by: government
 """
 
 

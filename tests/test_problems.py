@@ -175,6 +175,31 @@ CASES: dict[str, tuple[dict[str, str | bytes | Link | None], str, int, int, str]
         19,
         "'taliban' is listed twice",
     ),
+    "unattributed-figure": (
+        {EVENT: GOOD_EVENT + "figures:\n  - id: troops\n    label: troops\n    value: 3000\n"},
+        EVENT,
+        5,
+        5,
+        "add 'by: <actor id>'",
+    ),
+    "revision-changes-unit": (
+        {
+            EVENT: GOOD_EVENT + "figures:\n"
+            "  - id: troops\n    label: troops\n    value: 3000\n    unit: troops\n    by: government\n"
+            "  - id: days\n    label: days\n    value: 30\n    unit: days\n    by: government\n    revises: troops\n"
+        },
+        EVENT,
+        15,
+        14,
+        "revises 'troops', whose unit is 'troops', but its own unit is 'days'",
+    ),
+    "control-to-itself": (
+        {EVENT: GOOD_EVENT + "control:\n  - place: kandahar\n    from: taliban\n    to: taliban\n"},
+        EVENT,
+        6,
+        11,
+        "from 'taliban' to itself",
+    ),
 }
 
 
@@ -242,7 +267,57 @@ def test_every_problem_is_collected_not_just_the_first(repo: Callable[..., Path]
         ("official.yaml", "unknown-reference"),
         ("official.yaml", "no-source"),
         ("bad.yaml", "yaml-syntax"),
+        # The event as written has no figure 'troops' any more: the briefing's reference to it is
+        # reported now, not once the event is fixed.
+        ("2021-08-13.yaml", "unknown-reference"),
     }
+
+
+def test_one_check_reports_schema_reference_and_editorial_problems_of_different_files(
+    repo: Callable[..., Path],
+) -> None:
+    data = repo(
+        {
+            "events/later.yaml": GOOD_EVENT + "sumary: s\n",
+            "briefings/2021-08-13.yaml": "title: B\nas_of: 2021-08-13\nsince: 2021-08-14\nkey_figures: [troopz]\n",
+        }
+    )
+    found = [(p.path.rsplit("/", 1)[-1], p.line, p.col, p.code) for p in problems_in(data)]
+    assert found == [
+        ("2021-08-13.yaml", 3, 8, "bad-period"),
+        ("2021-08-13.yaml", 4, 15, "unknown-reference"),
+        ("later.yaml", 4, 1, "unknown-key"),
+    ]
+
+
+def test_a_file_that_fails_still_claims_its_id_and_its_figures(repo: Callable[..., Path]) -> None:
+    # The event fails, but its figure 'troops' is written in it: the briefing's reference is not unknown.
+    failing = "title: t\ndate: 2021-08-13\nsources: [report]\nsumary: s\nfigures:\n  - id: troops\n"
+    found = [(p.path.split("briefings/", 1)[-1], p.code) for p in problems_in(repo({EVENT: failing}))]
+    assert found == [(EVENT, "unknown-key"), (EVENT, "missing-field")]
+    # Nor is a record sharing its id left unreported until it is fixed.
+    found = [(p.path.split("briefings/", 1)[-1], p.code) for p in problems_in(repo({"events/kandahar.yaml": failing}))]
+    assert sorted(found) == [
+        ("events/kandahar.yaml", "duplicate-id"),
+        ("events/kandahar.yaml", "missing-field"),
+        ("events/kandahar.yaml", "unknown-key"),
+        ("places/kandahar.yaml", "duplicate-id"),
+    ]
+
+
+def test_figures_of_an_event_that_does_not_load_are_never_called_unknown(repo: Callable[..., Path]) -> None:
+    for broken in (GOOD_EVENT + "places: [kandahar\n", GOOD_EVENT + "figures:\n  id: troops\n"):
+        found = [p.code for p in problems_in(repo({EVENT: broken}))]
+        assert found and "unknown-reference" not in found, found
+
+
+def test_a_record_with_an_id_key_is_checked_all_the_same(repo: Callable[..., Path]) -> None:
+    data = repo({"events/later.yaml": "id: later\n" + GOOD_EVENT + "sumary: s\nplaces: [kandahr]\n"})
+    found = [(p.line, p.col, p.code) for p in problems_in(data)]
+    assert found == [(1, 1, "invalid-value"), (5, 1, "unknown-key")]
+    data = repo({"events/later.yaml": "id: later\n" + GOOD_EVENT + "places: [kandahr]\n"})
+    found = [(p.line, p.col, p.code) for p in problems_in(data)]
+    assert found == [(1, 1, "invalid-value"), (5, 10, "unknown-reference")]
 
 
 def test_reference_to_a_record_of_another_kind_says_what_it_is(repo: Callable[..., Path]) -> None:
@@ -296,6 +371,13 @@ def test_references_to_a_file_that_failed_are_not_reported_as_missing(repo: Call
         ('title: ok\ndate: 2021-08-13\nsources: [report]\n"k\\e[31m": x\n', "control-character", "U+001B"),
         ("title: t\u202egnp.exe\ndate: 2021-08-13\nsources: [report]\n", "control-character", "U+202E"),
         ("title:\ndate: 2021-08-13\nsources: [report]\n", "empty-text", "'title' is empty; write its value"),
+        (GOOD_EVENT + "kind:\n", "empty-text", "'kind' is empty; write one of armed-clash, capture, handover,"),
+        (GOOD_EVENT + "kind: ' '\n", "empty-text", "'kind' is empty; write one of armed-clash, capture, handover,"),
+        (
+            GOOD_EVENT + "control:\n  - place: kandahar\n    to: taliban\n    how:\n",
+            "empty-text",
+            "'how' is empty; write one of captured, handed-over, surrendered, withdrawn, retaken, held",
+        ),
     ],
 )
 def test_hostile_and_careless_input_gets_a_clear_problem(
@@ -482,3 +564,29 @@ def test_validation_needs_none_of_the_preview_machinery() -> None:
     root = Path(__file__).parent.parent
     loaded = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True).stdout
     assert "builder.reuse" not in loaded and "builder.render" not in loaded
+
+
+@pytest.mark.parametrize(
+    "control",
+    [
+        "  - place: kandahar\n    from: government\n    to: taliban\n",
+        "  - place: kandahar\n    from: taliban\n    to: taliban\n    how: held\n",
+        "  - place: kandahar\n    to: taliban\n",
+    ],
+)
+def test_control_may_stay_with_its_holder_only_when_held(repo: Callable[..., Path], control: str) -> None:
+    assert problems_in(repo({"events/later.yaml": GOOD_EVENT + "control:\n" + control})) == []
+
+
+def test_a_revision_may_reword_the_label_but_not_change_the_unit(repo: Callable[..., Path]) -> None:
+    figures = (
+        "figures:\n  - id: troops\n    label: extra US troops\n    value: 3000\n    unit: troops\n"
+        "    by: government\n  - id: more\n    label: US troops sent to evacuate the embassy\n    value: 4000\n"
+        "    unit: {unit}\n    by: government\n    revises: {revises}\n"
+    )
+    assert problems_in(repo({EVENT: GOOD_EVENT + figures.format(unit="Troops", revises="troops")})) == []
+    [found] = problems_in(repo({EVENT: GOOD_EVENT + figures.format(unit="soldiers", revises="troops")}))
+    assert found.code == "revision-changes-unit" and "its own unit is 'soldiers'" in found.message
+    # A revision of an unknown figure is one problem, not two.
+    [found] = problems_in(repo({EVENT: GOOD_EVENT + figures.format(unit="soldiers", revises="troopz")}))
+    assert found.code == "unknown-reference"

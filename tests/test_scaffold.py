@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ def test_a_new_record_reports_only_the_fields_to_fill(
 ) -> None:
     data = tmp_path / "briefings"
     shutil.copytree(SAMPLE, data)
-    record_id = "2030-01-01" if kind == "briefings" else "new-record"
+    record_id = "2021-08-20" if kind == "briefings" else "new-record"
     assert main(["new", SINGULAR[kind], record_id, "--data", str(data)]) == 0
     written = data / kind / f"{record_id}.yaml"
     text = written.read_text()
@@ -54,3 +54,55 @@ def test_new_never_overwrites_and_refuses_bad_ids(tmp_path: Path, capsys: pytest
     assert main(["new", "evnt", "x", "--data", str(data)]) == 2
     assert not (tmp_path / "escape.yaml").exists()
     assert "already exists" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("record_id", "as_of"),
+    [("2021-08-20", "2021-08-20"), ("2021-08-20-evening", "2021-08-20"), ("2021-02-30", None), ("weekly", None)],
+)
+def test_a_briefing_named_for_a_day_is_as_of_that_day(tmp_path: Path, record_id: str, as_of: str | None) -> None:
+    from builder.validate import site_today
+
+    data = tmp_path / "briefings"
+    assert main(["new", "briefing", record_id, "--data", str(data)]) == 0
+    text = (data / "briefings" / f"{record_id}.yaml").read_text()
+    # Named for no valid day, it is as of today, like any other stub.
+    days = {as_of} if as_of else {site_today(data).day.isoformat(), date.today().isoformat()}
+    assert any(f"as_of: {day}\n" in text for day in days), text
+
+
+def test_today_is_the_sites_today(tmp_path: Path) -> None:
+    from builder.validate import site_today
+
+    # 20:00 in UTC is already half past midnight the next day in Kabul.
+    evening = datetime(2021, 8, 13, 20, 0, tzinfo=UTC)
+    data = tmp_path / "briefings"
+    assert site_today(data, evening).day == date(2021, 8, 13), "no data folder yet: UTC"
+    data.mkdir()
+    (data / "site.yaml").write_text("title: Briefings\n")
+    assert site_today(data, evening).day == date(2021, 8, 13), "no time zone: UTC"
+    (data / "site.yaml").write_text("time_zone: Asia/Kabul\n")
+    assert site_today(data, evening).day == date(2021, 8, 14)
+    (data / "site.yaml").write_text("time_zone: Asia/Kandahar\n")
+    assert site_today(data, evening).day == date(2021, 8, 13), "a zone `check` refuses: UTC"
+
+
+def test_new_dates_its_stub_in_the_sites_time_zone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import builder.validate.rules as rules
+
+    class Evening(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Evening:
+            return cls(2021, 8, 13, 20, 0, tzinfo=UTC)
+
+    monkeypatch.setattr(rules, "datetime", Evening)
+    data = tmp_path / "briefings"
+    data.mkdir()
+    (data / "site.yaml").write_text("time_zone: Asia/Kabul\n")
+    assert main(["new", "event", "kabul", "--data", str(data)]) == 0
+    assert "date: 2021-08-14\n" in (data / "events" / "kabul.yaml").read_text()
+    (data / "site.yaml").write_text("time_zone: America/New_York\n")
+    assert main(["new", "briefing", "weekly", "--data", str(data)]) == 0
+    assert "as_of: 2021-08-13\n" in (data / "briefings" / "weekly.yaml").read_text()

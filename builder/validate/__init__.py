@@ -15,10 +15,10 @@ from .. import model
 from ..cache import ParseCache
 from ..discover import SITE_FILE, RecordFile, display_link, display_root, find_files
 from ..load import paused_gc
-from ..model import KINDS, Repository
+from ..model import Repository
 from ..problems import DataError, Problem, problem
 from ..read import read_all
-from .loaded import Facts, Loaded, Remembered
+from .loaded import Facts, Failed, Loaded, Remembered
 from .references import MAX_SUGGESTIONS, MAX_SUGGESTIONS_PER_FILE, link
 from .rules import Today, editorial, today_in
 from .schema import MAX_PROBLEMS_PER_FILE, check_record, check_schema
@@ -28,11 +28,13 @@ __all__ = [
     "MAX_SUGGESTIONS",
     "MAX_SUGGESTIONS_PER_FILE",
     "Facts",
+    "Failed",
     "Loaded",
     "Remembered",
     "Today",
     "check_record",
     "check_schema",
+    "site_today",
     "today_in",
     "validate",
 ]
@@ -57,13 +59,19 @@ def validate(
         return _validate(root, parsed or ParseCache(), memory, now)
 
 
+def site_today(root: Path, now: datetime | None = None) -> Today:
+    """Today at `now` in the time zone of `root`'s site.yaml; in UTC when it gives none or has problems."""
+    site, _ = _check_site(root, ParseCache(), None)
+    return Today(today_in(site.time_zone, now), site.time_zone)
+
+
 def _validate(root: Path, parsed: ParseCache, memory: Remembered | None, now: datetime | None) -> Repository:
     files, problems = find_files(root)
-    loaded, present, found = _check_files(files, parsed, memory)
+    loaded, failed, found = _check_files(files, parsed, memory)
     problems.extend(found)
     site, found = _check_site(root, parsed, memory)
     problems.extend(found)
-    repository, found = link(site, loaded, present, memory)
+    repository, found = link(site, loaded, failed, memory)
     problems.extend(found)
     today = Today(today_in(site.time_zone, now), site.time_zone)
     problems.extend(editorial(loaded, repository, today, memory))
@@ -74,13 +82,13 @@ def _validate(root: Path, parsed: ParseCache, memory: Remembered | None, now: da
 
 def _check_files(
     files: list[RecordFile], parsed: ParseCache, memory: Remembered | None
-) -> tuple[list[Loaded], dict[str, set[str]], list[Problem]]:
-    """The records that passed the schema, the ids of every record file by kind, and the problems."""
+) -> tuple[list[Loaded], list[Failed], list[Problem]]:
+    """The records that passed the schema, the files that did not, and the problems."""
     problems: list[Problem] = []
     loaded: list[Loaded] = []
-    # Files that exist but failed to load still count as present: their own problems are reported,
-    # and references to them should not add a misleading "no such id".
-    present: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    # Files that exist but failed still count: their own problems are reported, and references to
+    # them should not add a misleading "no such id".
+    failed: list[Failed] = []
     known: dict[str, tuple[str, Loaded | None]] = {
         file.display: memory.record(file.path, file.display) if memory else ("", None) for file in files
     }
@@ -92,7 +100,6 @@ def _check_files(
             if documents[display][2]:
                 memory.note(path, documents[display][2], reading)
     for kind, _, display, stem in files:
-        present[kind].add(stem)
         digest, remembered = known[display]
         if remembered is not None:
             parsed.put(digest, remembered.doc.data)
@@ -101,17 +108,20 @@ def _check_files(
         doc, found, read = documents[display]
         problems.extend(found)
         if doc is None:
+            failed.append(Failed(kind, stem, display, None))
             continue
         record, found = check_record(kind, stem, doc)
         problems.extend(found)
-        if record is not None:
+        if record is None:
+            failed.append(Failed(kind, stem, display, doc.data))
+        else:
             loaded.append(Loaded(kind, stem, record, doc))
             # Only a record with no problem of its own is remembered: a remembered one is not checked again.
             if memory and read and not found:
                 memory.remember(display, read, loaded[-1])
     if memory:
         memory.keep_only({file.display for file in files})
-    return loaded, present, problems
+    return loaded, failed, problems
 
 
 def _check_site(root: Path, parsed: ParseCache, memory: Remembered | None) -> tuple[model.Site, list[Problem]]:

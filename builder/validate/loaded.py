@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..load import Document
 from ..model import Loc, Strict
@@ -19,6 +19,16 @@ class Loaded:
     id: str
     record: Strict
     doc: Document
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A record file that did not pass the schema: kind (folder), id, path as problems name it, data if it loaded."""
+
+    kind: str
+    id: str
+    path: str
+    data: dict[str, Any] | None
 
 
 class Facts(Protocol):

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from .. import model
 from ..load import Document
 from ..model import NEEDS_CLAIMANT, Loc, Repository
-from ..problems import Problem
+from ..problems import Problem, shown
 from .loaded import Loaded, Remembered
 
 
@@ -47,6 +47,7 @@ def editorial(
             facts.clean_on = today.day
         yield from found
     yield from _briefing_dates(loaded)
+    yield from _revisions(loaded, repository)
 
 
 def _future(doc: Document, loc: Loc, what: str, when: model.FuzzyDate | date, today: Today) -> Iterator[Problem]:
@@ -67,6 +68,8 @@ def _record_rules(item: Loaded, today: Today) -> Iterator[Problem]:
         yield from _steps(doc, ("status",), record.status, today)
         for index, change in enumerate(record.control):
             yield from _steps(doc, ("control", index, "status"), change.status, today)
+            if change.from_ == change.to and change.how != "held":
+                yield doc.problem("control-to-itself", ("control", index, "from"), actor=change.to)
         for index, figure in enumerate(record.figures):
             yield from _figure(doc, ("figures", index), figure, today)
         for field in ("places", "actors", "sources", "tags"):
@@ -108,6 +111,8 @@ def _steps(doc: Document, loc: Loc, steps: list[model.StatusStep], today: Today)
 
 
 def _figure(doc: Document, loc: Loc, figure: model.Figure, today: Today) -> Iterator[Problem]:
+    if not figure.by:
+        yield doc.problem("unattributed-figure", loc)
     if figure.as_of:
         yield from _future(doc, (*loc, "as_of"), "this figure", figure.as_of, today)
     has_range = figure.low is not None or figure.high is not None
@@ -124,6 +129,33 @@ def _figure(doc: Document, loc: Loc, figure: model.Figure, today: Today) -> Iter
             yield doc.problem(
                 "invalid-value", (*loc, "best"), reason=f"the best estimate {figure.best} must lie between low and high"
             )
+
+
+def _revisions(loaded: list[Loaded], repository: Repository) -> Iterator[Problem]:
+    """A figure that revises another counts the same thing: the label may be reworded, the unit may not."""
+    # Across records, so never skipped for a remembered record: the figure it revises may have changed.
+    for item in loaded:
+        if not isinstance(item.record, model.Event):
+            continue
+        for index, figure in enumerate(item.record.figures):
+            # An unknown figure is reported as an unknown reference, and one in a failing file not at all.
+            revised = repository.figures.get(figure.revises) if figure.revises else None
+            if revised and _unit(revised[1].unit) != _unit(figure.unit):
+                yield item.doc.problem(
+                    "revision-changes-unit",
+                    ("figures", index, "revises"),
+                    id=figure.revises,
+                    other=_shown_unit(revised[1].unit),
+                    unit=_shown_unit(figure.unit),
+                )
+
+
+def _unit(unit: str | None) -> str:
+    return " ".join((unit or "").split()).casefold()
+
+
+def _shown_unit(unit: str | None) -> str:
+    return f"'{shown(unit)}'" if unit else "not given"
 
 
 def _repeats(doc: Document, loc: Loc, values: list[str]) -> Iterator[Problem]:

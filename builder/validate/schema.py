@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -33,7 +34,8 @@ def check_record(kind: str, stem: str, doc: Document) -> tuple[Strict | None, li
                 reason="a record's id is its file name; remove 'id' or rename the file",
             )
         )
-        return None, problems
+        # The rest of the record is checked as if 'id' were gone: its other problems show in the same run.
+        doc = replace(doc, data={key: value for key, value in doc.data.items() if key != "id"})
     record, found = check_schema(kind, KINDS[kind], doc)
     return record, problems + found
 
@@ -64,11 +66,12 @@ def _schema_problem(kind: str, cls: type[Strict], doc: Document, detail: Any) ->
     context: dict[str, Any] = dict(detail.get("ctx") or {})
     value = detail.get("input")
     key = _key_name(loc, kind)
-    if value is None and kind_of_error != "missing":
-        # `key:` with nothing after it, on a field that needs a value.
-        return doc.problem("empty-text", loc, key=key)
-    if kind_of_error == "empty-text":
-        return doc.problem("empty-text", loc, key=key)
+    choices = _choices(kind_of_error, context)
+    blank = value is None or (bool(choices) and isinstance(value, str) and not value.strip())
+    if (blank and kind_of_error != "missing") or kind_of_error == "empty-text":
+        # `key:` with nothing after it, on a field that needs a value; for a choice, say what it may be.
+        what = f"one of {', '.join(choices)}" if choices else "its value"
+        return doc.problem("empty-text", loc, key=key, what=what)
     if isinstance(value, list | dict) and kind_of_error in _VALUE_CODES:
         return doc.problem("wrong-type", loc, key=key, expected="a single value", found=_found(value))
     if kind_of_error in TEMPLATES:
@@ -81,7 +84,6 @@ def _schema_problem(kind: str, cls: type[Strict], doc: Document, detail: Any) ->
             "unknown-key", loc, at_key=True, key=key, where=_where(kind, loc[:-1]), suggestion=_key_hint(key, allowed)
         )
     if kind_of_error == "literal_error":
-        choices = re.findall(r"'([^']*)'", context.get("expected", ""))
         text = value if isinstance(value, str) else _found(value)
         return doc.problem(
             "invalid-choice", loc, value=text, choices=", ".join(choices), suggestion=did_you_mean(str(text), choices)
@@ -98,6 +100,15 @@ def _schema_problem(kind: str, cls: type[Strict], doc: Document, detail: Any) ->
     if expected:
         return doc.problem("wrong-type", loc, key=key, expected=expected, found=_found(value))
     return doc.problem("invalid-value", loc, reason=f"'{key}': {detail['msg']}")
+
+
+def _choices(kind_of_error: str, context: dict[str, Any]) -> list[str]:
+    """The values a choice may take, or none when the error is not about a choice."""
+    if kind_of_error == "literal_error":
+        return re.findall(r"'([^']*)'", context.get("expected", ""))
+    if kind_of_error in {"bool_parsing", "bool_type"}:
+        return ["true", "false"]
+    return []
 
 
 # Codes about the form of one value: a list or mapping in their place is a different mistake.
