@@ -226,6 +226,8 @@ class Fixture:
                 role: {t.line("quote role")}
                 text: {t.line("quote text")}
                 medium: {t.line("quote medium")}
+                context: {t.line("quote context")}
+                translated_by: {t.line("quote translator")}
                 original:
                   text: {t.line("original text")}
                   language: ps
@@ -267,7 +269,8 @@ SHOWN = {
     "": ["site title", "site description", "briefing title", "highlight", "second highlight", *FIGURES, *NOTES],
     "briefings/2021-08-13/": [
         *["briefing title", "briefing summary", "highlight", "second highlight", *FIGURES, *EVENTS],
-        *["quote text", "quote role", "quote medium", "original text", "paraphrase text", "second actor name"],
+        *["quote text", "quote role", "quote medium", "quote context", "quote translator", "original text"],
+        *["paraphrase text", "second actor name"],
         *["watch item", "second watch item", *NOTES],
     ],
     "timeline/2021-08/": [*EVENTS, *FIGURES, *NOTES],
@@ -575,6 +578,22 @@ def test_every_other_hostile_page_is_inert(browser: Any, hostile: Built, hostile
             assert_nothing_injected(found, hostile_origin)
             assert watch.problems() == {}, path
     assert others, "the site has more pages than the ones checked in full"
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_an_original_in_a_right_to_left_script_is_a_block_of_its_own(
+    browser: Any, hostile: Built, hostile_origin: str
+) -> None:
+    with open_page(browser, hostile_origin) as (page, watch):
+        visit(page, watch, f"{hostile_origin}/briefings/2021-08-13/")
+        originals = page.evaluate(
+            "Array.from(document.querySelectorAll('.md-content [lang=\"ps\"]'))"
+            ".map((e) => [e.tagName, getComputedStyle(e).direction, e.innerText])"
+        )
+    assert watch.problems() == {}
+    assert [(tag, direction) for tag, direction, _ in originals] == [("P", "rtl")], originals
+    assert hostile.fixture.visible("original text")[0] in originals[0][2]
 
 
 @pytest.mark.browser

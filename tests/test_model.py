@@ -125,6 +125,29 @@ def test_original_language_text_beside_the_translation() -> None:
     assert is_right_to_left("fa-AF") and is_right_to_left("ar")
 
 
+@pytest.mark.parametrize("original", [None, {"text": "کندهار په بشپړه توګه فتح شو", "language": "ps"}])
+def test_a_translation_names_its_translator_with_or_without_the_original(original: dict[str, str] | None) -> None:
+    quote = Quote.model_validate(
+        {
+            "speaker": "taliban",
+            "text": "the pace of the advance",
+            "kind": "partial",
+            "context": "on the pace of the Taliban advance",
+            "translated_by": "Reuters",
+            "original": original,
+            "sources": ["s"],
+        }
+    )
+    assert quote.translated_by == "Reuters" and quote.context == "on the pace of the Taliban advance"
+
+
+@pytest.mark.parametrize("field", ["translated_by", "context"])
+def test_an_empty_translator_or_context_is_refused(field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Quote.model_validate({"speaker": "taliban", "text": "words", field: " ", "sources": ["s"]})
+    assert [(detail["type"], detail["loc"]) for detail in caught.value.errors()] == [("empty-text", (field,))]
+
+
 @pytest.mark.parametrize(
     ("text", "ok"),
     [

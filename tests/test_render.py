@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
+import textwrap
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import markdown
 import pytest
 
 from bench.synthetic import generate
@@ -16,7 +19,8 @@ from builder.model import Figure, FuzzyDate
 from builder.render import format_date, format_figure, format_number, render
 from builder.validate import validate
 
-from .conftest import SAMPLE
+from .conftest import BASE, SAMPLE
+from .test_escape import ATTACKS, Elements, visible
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -222,3 +226,69 @@ def test_a_data_file_planned_at_a_page_path_is_refused(monkeypatch: pytest.Monke
     )
     with pytest.raises(ClashError, match=r"places/index\.md"):
         render(validate(SAMPLE), workers=1)
+
+
+BASE_QUOTE = textwrap.dedent(BASE["quotes/official.yaml"]).strip() + "\n"
+EXTENSIONS = ["admonition", "attr_list", "footnotes", "tables", "toc"]
+TRANSLATED = """
+    speaker: taliban
+    text: {text}
+    kind: partial
+    context: {context}
+    translated_by: {translated_by}
+    original:
+      text: {original}
+      language: ps
+    sources: [report]
+"""
+
+
+def _briefing_html(repo: Callable[..., Path], quote: str) -> str:
+    pages = render(validate(repo({"quotes/official.yaml": quote})))
+    # MkDocs reads the front matter apart from the page.
+    body = str(pages["briefings/2021-08-13.md"]).split("\n---\n", 1)[1]
+    return markdown.markdown(body, extensions=EXTENSIONS)
+
+
+def test_a_translation_and_its_original_are_labelled_and_a_right_to_left_original_is_its_own_block(
+    repo: Callable[..., Path],
+) -> None:
+    html = _briefing_html(
+        repo,
+        TRANSLATED.format(
+            text="Kandahar is completely conquered",
+            context="on the pace of the Taliban advance",
+            translated_by="Reuters",
+            original="کندهار په بشپړه توګه فتح شو",
+        ),
+    )
+    assert '<p id="quote-official"><em>Translated by Reuters:</em> “Kandahar is completely conquered”</p>' in html
+    assert "<p><em>Original &#40;Pashto&#41;:</em></p>" in html
+    assert '<p dir="rtl" lang="ps">کندهار په بشپړه توګه فتح شو</p>' in html
+    assert "<em>partial quotation</em>, on the pace of the Taliban advance" in html
+
+
+def test_an_original_in_a_language_without_a_name_shows_its_code(repo: Callable[..., Path]) -> None:
+    quote = BASE_QUOTE + "original:\n  text: Kandahar\n  language: xx\n"
+    html = _briefing_html(repo, quote)
+    assert '<p id="quote-official"><em>Translation:</em> “The Taliban took control of Kandahar city”</p>' in html
+    assert "<p><em>Original &#40;xx&#41;:</em></p>" in html
+    assert '<p dir="ltr" lang="xx">Kandahar</p>' in html
+
+
+def test_a_translation_without_its_original_names_its_translator(repo: Callable[..., Path]) -> None:
+    html = _briefing_html(repo, BASE_QUOTE + "translated_by: the editors\ncontext: in a statement\n")
+    assert "<em>Translated by the editors:</em> “The Taliban took control of Kandahar city”" in html
+    assert "Original" not in html and "lang=" not in html
+    assert "— <strong>Afghan government</strong> · in a statement" in html
+
+
+def test_hostile_translation_fields_render_inert(repo: Callable[..., Path]) -> None:
+    def page(value: str) -> str:
+        field = json.dumps(value, ensure_ascii=False)
+        return _briefing_html(repo, TRANSLATED.format(text=field, context=field, translated_by=field, original=field))
+
+    attack = " ".join(ATTACKS)
+    hostile, plain = page(attack), page("plain")
+    assert Elements(hostile).found == Elements(plain).found, "inert text changes words, never structure"
+    assert visible(hostile).count(" ".join(attack.split())) == 4

@@ -161,8 +161,16 @@ class Quote(Strict):
     role: Text | None = Field(None, description="The speaker's role at the time, e.g. 'US Senate Republican leader'")
     text: Text = Field(description="Verbatim for direct and partial quotes; a paraphrase is never in quotation marks")
     kind: QuoteKind = "direct"
-    language: Language = "en"
-    original: Original | None = None
+    context: Text | None = Field(
+        None, description="What a partial quote was part of, e.g. 'on the pace of the Taliban advance'"
+    )
+    language: Language = Field("en", description="The language of the text")
+    original: Original | None = Field(None, description="The words as spoken, when the source gives them")
+    translated_by: Text | None = Field(
+        None,
+        description="Who translated the words into the text, e.g. 'Reuters', 'the editors';"
+        " with or without the original",
+    )
     date: When | None = Field(None, description="Only where the source gives it; never guessed")
     time: TimeText | None = None
     medium: Text | None = Field(

@@ -69,6 +69,35 @@ def zone_name(zone: str) -> str:
     return "UTC" if zone in ("UTC", "Etc/UTC") else zone.rsplit("/", 1)[-1].replace("_", " ") + " time"
 
 
+# The languages a briefing on this region quotes most; any other is shown by its code.
+_LANGUAGES = {
+    "ar": "Arabic",
+    "en": "English",
+    "fa": "Persian",
+    "fa-AF": "Dari",
+    "prs": "Dari",
+    "fr": "French",
+    "de": "German",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "ps": "Pashto",
+    "pbt": "Pashto",
+    "ru": "Russian",
+    "es": "Spanish",
+    "tg": "Tajik",
+    "tr": "Turkish",
+    "tk": "Turkmen",
+    "ur": "Urdu",
+    "uz": "Uzbek",
+    "zh": "Chinese",
+}
+
+
+def language_name(code: str) -> str:
+    """'ps' as readers say it: 'Pashto'; a code it does not know, as written."""
+    return _LANGUAGES.get(code) or _LANGUAGES.get(code.split("-")[0].lower(), code)
+
+
 def period(edition: Edition) -> str:
     """The period a briefing covers, in words."""
     if edition.since is None:

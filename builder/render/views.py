@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from .. import derive, escape
 from ..model import NEEDS_CLAIMANT, ControlChange, Event, Quote, Repository, Source, StatusStep, is_right_to_left
-from .text import format_date, format_figure, format_time
+from .text import format_date, format_figure, format_time, language_name
 
 TIMELINE_DIR = "timeline"
 QUOTES_DIR = "quotes"
@@ -234,6 +234,10 @@ class View:
             speaker=self.actor(quote.speaker),
             date=format_date(quote.date) if quote.date else "",
             original_dir="rtl" if original and is_right_to_left(original.language) else "ltr",
+            original_label=f"Original ({language_name(original.language)})" if original else "",
+            translation_label=(
+                f"Translated by {quote.translated_by}" if quote.translated_by else "Translation" if original else ""
+            ),
             tags=[(tag, self.link(f"tags/{tag}.md")) for tag in quote.tags],
             cite=self.notes.later(quote.sources),
         )
