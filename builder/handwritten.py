@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .discover import printable
 from .problems import DataError, Problem, problem
+from .write import SAFE_NAME
 
 GENERATED = "generated"
 
@@ -49,6 +50,9 @@ def read(docs: Path) -> dict[str, bytes]:
             path, name = f"{prefix}{entry.name}", printable(entry.name)
             if name != entry.name:
                 problems.append(problem("bad-file-name", _shown(docs, path), 1, 1, name=name))
+            elif not SAFE_NAME.fullmatch(entry.name):
+                # The writer would refuse it later, in words about paths leaving the generated folder.
+                problems.append(problem("bad-doc-name", _shown(docs, path), 1, 1, name=name))
             elif entry.is_dir(follow_symlinks=False):
                 folders.append((Path(entry.path), f"{path}/"))
             elif not entry.is_file(follow_symlinks=False):

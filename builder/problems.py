@@ -98,6 +98,10 @@ TEMPLATES: dict[str, str] = {
     ),
     "briefing-date": "{reason}",
     # hand-written files under docs/
+    "bad-doc-name": (
+        "'{name}' cannot be published under that name: use letters, digits, '.', '_' and '-', starting with"
+        " a letter or a digit (my-notes.md, not 'My notes.md'); rename it"
+    ),
     "linked-doc": (
         "'{name}' is a link or a special file; pages and assets under docs/ must be plain files in plain folders:"
         " put a copy of the file there"

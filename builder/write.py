@@ -37,7 +37,8 @@ from .manifest import (
 
 __all__ = ["WriteError", "Written", "check_path", "current_build", "intact", "write"]
 
-_SAFE_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+"""A name the writer accepts for a file or folder of the site."""
 _DIGEST = "[0-9a-f]{20}"
 # The names the writer gives the builds it links to, and everything it ever puts in its store.
 _BUILD = re.compile(rf"{_DIGEST}|tmp-{_DIGEST}-[0-9]+|spare-{_DIGEST}|adopted")
@@ -51,7 +52,7 @@ class WriteError(Exception):
 def check_path(path: str) -> PurePosixPath:
     """A page path as a safe relative path inside the generated folder, or WriteError."""
     pure = PurePosixPath(path)
-    unsafe = pure.as_posix() != path or any(not _SAFE_PART.fullmatch(part) for part in pure.parts)
+    unsafe = pure.as_posix() != path or any(not SAFE_NAME.fullmatch(part) for part in pure.parts)
     if pure.is_absolute() or not pure.parts or "\\" in path or unsafe:
         raise WriteError(f"refusing to write outside the generated folder: {path!r}")
     return pure

@@ -205,7 +205,7 @@ CASES: dict[str, tuple[dict[str, str | bytes | Link | None], str, int, int, str]
 
 def test_every_code_has_a_fixture() -> None:
     # These have tests of their own below: they need more than files written over the base.
-    assert set(CASES) | {"unreadable", "bad-file-name", "linked-doc"} == set(TEMPLATES)
+    assert set(CASES) | {"unreadable", "bad-file-name", "linked-doc", "bad-doc-name"} == set(TEMPLATES)
 
 
 def test_a_link_among_the_hand_written_files_is_a_problem_at_its_path(tmp_path: Path) -> None:
@@ -216,6 +216,18 @@ def test_a_link_among_the_hand_written_files_is_a_problem_at_its_path(tmp_path: 
         handwritten(docs)
     (found,) = raised.value.problems
     assert (found.code, found.line, found.col) == ("linked-doc", 1, 1) and found.path.endswith("docs/x.txt")
+
+
+@pytest.mark.parametrize("name", ["My notes.md", "notes(1).md", "-draft.md", "café.md"])
+def test_a_hand_written_name_the_site_cannot_publish_is_a_problem_at_its_path(tmp_path: Path, name: str) -> None:
+    from builder.handwritten import read as handwritten
+
+    docs = write_tree(tmp_path / "docs", {"index.md": "# Home\n", f"notes/{name}": "# Notes\n"})
+    with pytest.raises(DataError) as raised:
+        handwritten(docs)
+    (found,) = raised.value.problems
+    assert (found.code, found.line, found.col) == ("bad-doc-name", 1, 1)
+    assert found.path.endswith(f"docs/notes/{name}") and "rename it" in found.message
 
 
 def test_unreadable_file_is_a_problem_not_a_traceback(
