@@ -133,8 +133,11 @@ def _row(event_id: str, event: Event) -> list[str]:
     return [escape.csv_cell(cell) for cell in row]
 
 
-def _timeline_date(day: Any) -> dict[str, str]:
-    return {"year": str(day.year), "month": str(day.month), "day": str(day.day)}
+def _timeline_date(day: Any, clock: time | None = None) -> dict[str, str]:
+    when = {"year": str(day.year), "month": str(day.month), "day": str(day.day)}
+    if clock is not None:
+        when.update(hour=str(clock.hour), minute=str(clock.minute))
+    return when
 
 
 def timelinejs(repository: Repository) -> dict[str, Any]:
@@ -165,14 +168,16 @@ def _slide_json(event_id: str, event: Event) -> str:
 def _slide(event_id: str, event: Event) -> dict[str, Any]:
     slide: dict[str, Any] = {
         "unique_id": event_id,
-        "start_date": _timeline_date(event.date.start),
+        # TimelineJS takes a clock time; a part of the day ("night") goes in the display date.
+        "start_date": _timeline_date(event.date.start, event.time.clock if event.time else None),
         "text": {"headline": escape.html(event.title), "text": escape.html(event.summary or "")},
         "group": event.kind,
     }
     if event.date.end != event.date.start:
         slide["end_date"] = _timeline_date(event.date.end)
-    if event.date.precision != "day":
-        slide["display_date"] = escape.html(str(event.date))
+    part = event.time.part if event.time else None
+    if event.date.precision != "day" or part:
+        slide["display_date"] = escape.html(f"{event.date}, {part}" if part else str(event.date))
     return slide
 
 

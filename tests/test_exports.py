@@ -7,6 +7,7 @@ import io
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import feedparser
@@ -174,3 +175,20 @@ def test_the_data_page_says_which_files_carry_html_and_which_plain_text(repo: Pa
     files = {path.rpartition("/")[2] for path in pages if path.startswith("data/") and not path.endswith(".md")}
     named = {"timeline.json", "events.csv", "places.geojson"}
     assert named <= files and all(f.endswith((".json", ".geojson")) for f in files - named)
+
+
+@pytest.mark.parametrize(
+    ("time", "start", "display"),
+    [
+        ("'22:30'", {"year": "2021", "month": "8", "day": "13", "hour": "22", "minute": "30"}, None),
+        ("night", {"year": "2021", "month": "8", "day": "13"}, "2021-08-13, night"),
+    ],
+)
+def test_timelinejs_slides_carry_the_time_of_day(
+    repo: Callable[..., Path], time: str, start: dict[str, str], display: str | None
+) -> None:
+    data = repo()
+    edit(data / "events" / "kandahar-falls.yaml", "date: 2021-08-13\n", f"date: 2021-08-13\ntime: {time}\n")
+    [slide] = timelinejs(validate(data))["events"]
+    assert slide["start_date"] == start
+    assert slide.get("display_date") == display
