@@ -71,6 +71,9 @@ TEMPLATES: dict[str, str] = {
     "no-source": "{what} cites no source; add its source ids under 'sources'",
     "claim-without-claimant": "a '{status}' status must say who {verb} it; {fix}",
     "dated-in-future": "{what} is dated {date}, after today ({today}); check the year",
+    "retraction-without-source": (
+        "a retraction must cite where the claim was withdrawn: add the ids of its sources under 'sources' in this step"
+    ),
     "status-out-of-order": (
         "status steps must go oldest first; this step ({date}) is older than the one before ({previous})"
     ),

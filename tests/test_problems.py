@@ -19,6 +19,7 @@ from .conftest import Link, problems_in, write_tree
 
 EVENT = "events/kandahar-falls.yaml"
 GOOD_EVENT = "title: Taliban take Kandahar\ndate: 2021-08-13\nsources: [report]\n"
+RETRACTED = "status:\n  - status: claimed\n    by: taliban\n  - status: retracted\n    date: 2021-08-13\n"
 
 # code -> (files to write over the base repository, file reported, line, column, words in the message)
 CASES: dict[str, tuple[dict[str, str | bytes | Link | None], str, int, int, str]] = {
@@ -130,6 +131,13 @@ CASES: dict[str, tuple[dict[str, str | bytes | Link | None], str, int, int, str]
     "unknown-reference": ({EVENT: GOOD_EVENT + "places: [kandahr]\n"}, EVENT, 4, 10, "did you mean 'kandahar'?"),
     "no-source": ({EVENT: "title: Kandahar\ndate: 2021-08-13\n"}, EVENT, 1, 1, "cites no source"),
     "claim-without-claimant": ({EVENT: GOOD_EVENT + "status: claimed\n"}, EVENT, 4, 9, "by: <actor id>"),
+    "retraction-without-source": (
+        {EVENT: GOOD_EVENT + RETRACTED},
+        EVENT,
+        7,
+        5,
+        "where the claim was withdrawn",
+    ),
     "status-out-of-order": (
         {
             EVENT: GOOD_EVENT + "status:\n  - status: reported\n    date: 2021-08-13\n"
@@ -602,3 +610,8 @@ def test_a_revision_may_reword_the_label_but_not_change_the_unit(repo: Callable[
     # A revision of an unknown figure is one problem, not two.
     [found] = problems_in(repo({EVENT: GOOD_EVENT + figures.format(unit="soldiers", revises="troopz")}))
     assert found.code == "unknown-reference"
+
+
+def test_a_retraction_that_cites_its_own_source_passes(repo: Callable[..., Path]) -> None:
+    retracted = RETRACTED + "    sources: [report]\n"
+    assert [p for p in problems_in(repo({EVENT: GOOD_EVENT + retracted})) if p.path.endswith(EVENT)] == []

@@ -105,6 +105,9 @@ def _steps(doc: Document, loc: Loc, steps: list[model.StatusStep], today: Today)
             yield doc.problem(
                 "claim-without-claimant", (*loc, index), status=step.status, verb=NEEDS_CLAIMANT[step.status], fix=fix
             )
+        if step.status == "retracted" and not step.sources:
+            # The event's own sources reported the claim; what withdrew it was said somewhere else.
+            yield doc.problem("retraction-without-source", (*loc, index))
         if previous and previous.date and step.date and step.date.start < previous.date.start:
             yield doc.problem("status-out-of-order", (*loc, index, "date"), date=step.date, previous=previous.date)
         previous = step if step.date else previous
