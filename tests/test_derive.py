@@ -75,6 +75,7 @@ CORRECTED = {
                 by: taliban
               - status: retracted
                 date: 2021-08-13
+                sources: [report]
         figures:
           - id: troops
             label: extra US troops
