@@ -10,7 +10,11 @@ from .model import KINDS, FuzzyDate, is_slug, registered
 
 
 def stub(kind: str, today: date) -> str:
-    """The text of a new record of `kind`: a schema modeline, then one line per field to fill."""
+    """The text of a new record of `kind`: a schema modeline, then one line per field to fill.
+
+    A list that may stay empty is written `[]`; one whose default is not empty (an event's status, by default
+    `reported`) is left blank, so that `check` asks for it rather than the stub writing an empty history.
+    """
     declared = registered(kind)
     lines = [f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json"]
     for name, field in declared.model.model_fields.items():
@@ -19,7 +23,7 @@ def stub(kind: str, today: date) -> str:
             continue
         if field.is_required() and field.annotation in (FuzzyDate, date):
             lines.append(f"{key}: {today.isoformat()}")
-        elif "list" in repr(field.annotation):
+        elif "list" in repr(field.annotation) and field.get_default(call_default_factory=True) == []:
             lines.append(f"{key}: []")
         else:
             lines.append(f"{key}:")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from builder.cli import main
 from builder.model import KINDS, SINGULAR
+from builder.validate import validate
 
 from .conftest import SAMPLE, problems_in
 
@@ -106,3 +108,28 @@ def test_new_dates_its_stub_in_the_sites_time_zone(
     (data / "site.yaml").write_text("time_zone: America/New_York\n")
     assert main(["new", "briefing", "weekly", "--data", str(data)]) == 0
     assert "as_of: 2021-08-13\n" in (data / "briefings" / "weekly.yaml").read_text()
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_stub_never_empties_a_list_the_model_fills_by_default(kind: str) -> None:
+    from builder.model import registered
+    from builder.scaffold import stub
+
+    fields = {field.alias or name: field for name, field in registered(kind).model.model_fields.items()}
+    for line in stub(kind, date(2021, 8, 13)).splitlines()[1:]:
+        key, _, value = line.partition(": ")
+        if value == "[]":
+            assert fields[key].get_default(call_default_factory=True) == [], key
+
+
+def test_an_event_stub_asks_for_its_status_and_offers_no_later_news(repo: Callable[..., Path]) -> None:
+    from builder.scaffold import stub
+
+    text = stub("events", date(2021, 8, 13))
+    assert "\nstatus:\n" in text, "an empty history would be no status at all"
+    assert not {"claims", "updates", "revised", "reported"} & {line.partition(":")[0] for line in text.splitlines()}
+    data = repo()
+    filled = text.replace("title:\n", "title: Taliban take Kandahar\n").replace("sources: []", "sources: [report]")
+    (data / "events" / "new-event.yaml").write_text(filled.replace("status:\n", "status: reported\n"))
+    assert problems_in(data) == []
+    assert validate(data).events["new-event"].status[0].status == "reported"

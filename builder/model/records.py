@@ -21,7 +21,20 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .values import Day, Id, Language, Loc, Number, Text, TimeText, TimeZone, Url, When, parse_number
+from .values import (
+    Day,
+    Id,
+    Language,
+    Loc,
+    Number,
+    ReportedText,
+    Text,
+    TimeText,
+    TimeZone,
+    Url,
+    When,
+    parse_number,
+)
 
 
 class Strict(BaseModel):
@@ -33,14 +46,28 @@ STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 # Who must be named, and the verb the problem message uses for them.
 NEEDS_CLAIMANT = {"claimed": "claims", "disputed": "disputes", "denied": "denies"}
 
+REPORTED = Field(
+    None,
+    description="When it became known, if not when its earliest source was published: YYYY-MM-DD, then"
+    " optionally HH:MM or a part of the day, in the record's time zone",
+)
+CORRECTION = Field(
+    None,
+    description="Set when this fixes an error (ours or a source's), not when it is new information: what was wrong,"
+    " for readers; it goes on the corrections log and on every earlier briefing that showed the error",
+)
+
 
 class StatusStep(Strict):
     """One dated step in a claim's life: claimed by X on the 12th, confirmed on the 13th."""
 
     status: Status
     date: When | None = Field(None, description="When this status began; the event's date if omitted")
+    time: TimeText | None = None
+    reported: ReportedText | None = REPORTED
     by: Id | None = Field(None, description="The actor who claims, reports, disputes or denies it")
     sources: list[Id] = Field(default_factory=list, description="Sources for this step; the event's if omitted")
+    correction: Text | None = CORRECTION
     note: Text | None = None
 
 
@@ -64,7 +91,8 @@ class _ShorthandSchema:
         }
 
 
-StatusHistory = Annotated[list[StatusStep], BeforeValidator(_steps), _ShorthandSchema()]
+# Never empty: whatever is on record has a status, the status it was first reported with at least.
+StatusHistory = Annotated[list[StatusStep], BeforeValidator(_steps), Field(min_length=1), _ShorthandSchema()]
 
 
 Qualifier = Literal["exactly", "about", "more-than", "at-least", "fewer-than", "up-to"]
@@ -83,8 +111,13 @@ class Figure(Strict):
     unit: Text | None = Field(None, description="e.g. troops, days, US dollars")
     by: Id | None = Field(None, description="The actor who gives the figure")
     as_of: When | None = Field(None, description="When the figure applies; the event's date if omitted")
+    time: TimeText | None = None
+    reported: ReportedText | None = REPORTED
     sources: list[Id] = Field(default_factory=list, description="The event's sources if omitted")
-    revises: Id | None = Field(None, description="The id of an earlier figure this one corrects or updates")
+    revises: Id | None = Field(
+        None, description="The id of an earlier figure this one updates (new information) or corrects (see correction)"
+    )
+    correction: Text | None = CORRECTION
     note: Text | None = None
 
 
@@ -125,12 +158,54 @@ EventKind = Literal[
 ]
 
 
+ClaimKind = Literal["characterisation", "responsibility"]
+
+
+class Claim(Strict):
+    """An assertion about an event that can stand or fall on its own: what it was, or who did it."""
+
+    kind: ClaimKind
+    text: Text | None = Field(
+        None, description="What is claimed, e.g. 'the target was a military depot'; needed for a characterisation"
+    )
+    claimant: Id | None = Field(None, description="For a claim of responsibility: the actor that claims it")
+    by: Id | None = Field(None, description="Who makes a characterisation, e.g. the ministry that describes the target")
+    sources: list[Id] = Field(default_factory=list, description="Where the claim was made")
+    status: StatusHistory = Field(default_factory=lambda: [StatusStep(status="claimed")])
+    note: Text | None = None
+
+
+class Update(Strict):
+    """New information about an event, shown from when it became known."""
+
+    date: When = Field(description="When it happened or was said")
+    time: TimeText | None = None
+    reported: ReportedText | None = REPORTED
+    text: Text
+    sources: list[Id] = Field(default_factory=list, description="Where it was reported; needed")
+    note: Text | None = None
+
+
+class Wording(Strict):
+    """A new title or summary for an event; briefings published before it keep the earlier wording."""
+
+    date: When = Field(description="When the new wording applies from")
+    time: TimeText | None = None
+    reported: ReportedText | None = REPORTED
+    title: Text | None = None
+    summary: Text | None = None
+    sources: list[Id] = Field(default_factory=list, description="What the new wording rests on")
+    correction: Text | None = CORRECTION
+    note: Text | None = None
+
+
 class Event(Strict):
     """Something that happened, as precisely dated and attributed as the sources allow."""
 
     title: Text
     date: When
     time: TimeText | None = None
+    reported: ReportedText | None = REPORTED
     time_zone: TimeZone | None = Field(None, description="Overrides the site's time zone for this event")
     kind: EventKind = "other"
     summary: Text | None = None
@@ -140,6 +215,12 @@ class Event(Strict):
     status: StatusHistory = Field(default_factory=lambda: [StatusStep(status="reported")])
     figures: list[Figure] = Field(default_factory=list)
     control: list[ControlChange] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list, description="Characterisations and claims of responsibility")
+    updates: list[Update] = Field(default_factory=list, description="Later news about the event, oldest first")
+    revised: list[Wording] = Field(
+        default_factory=list,
+        description="Later titles or summaries, oldest first; the first ones stay for earlier briefings",
+    )
     tags: list[Id] = Field(default_factory=list)
     note: Text | None = Field(None, description="For editors and readers: how the date or status was judged")
 
@@ -173,6 +254,7 @@ class Quote(Strict):
     )
     date: When | None = Field(None, description="Only where the source gives it; never guessed")
     time: TimeText | None = None
+    reported: ReportedText | None = REPORTED
     medium: Text | None = Field(
         None, description="How it was said, e.g. 'told Reuters', 'to Al Jazeera TV', 'statement'"
     )
@@ -206,6 +288,8 @@ class Source(Strict):
     publisher: Text = Field(description="Who published it, e.g. Reuters, AFP, US State Department")
     kind: SourceKind
     published: When
+    time: TimeText | None = Field(None, description="Time of publication, in time_zone (the site's if omitted)")
+    time_zone: TimeZone | None = None
     url: Url | None = None
     author: Text | None = None
     via: Text | None = Field(None, description="Who republished it, where it was read")
@@ -257,6 +341,8 @@ Longitude = Annotated[Decimal, BeforeValidator(_longitude), PlainSerializer(str,
 
 
 class Coordinates(Strict):
+    """Where a place is, in decimal degrees, and how exactly."""
+
     lat: Latitude
     lon: Longitude
     precision: CoordinatePrecision = Field(
@@ -332,7 +418,8 @@ class Briefing(Strict):
 
     title: Text
     as_of: Day = Field(description="The date the briefing is written as of")
-    time: TimeText | None = Field(None, description="As-of time, in the site's time zone")
+    time: TimeText | None = Field(None, description="As-of time or part of the day, in time_zone")
+    time_zone: TimeZone | None = Field(None, description="The as-of time's zone; the site's if omitted")
     since: Day | None = Field(None, description="Start of the period covered; by default the previous briefing's date")
     summary: Text | None = None
     highlights: list[Text] = Field(default_factory=list, description="3 to 6 lines: what a busy reader must know")
@@ -390,6 +477,16 @@ def references(kind: str, record: Strict) -> Iterator[tuple[Loc, str, str]]:
         yield from each(("actors",), "actors", record.actors)
         yield from each(("sources",), "sources", record.sources)
         yield from _status_references(("status",), record.status)
+        for i, claim in enumerate(record.claims):
+            if claim.claimant:
+                yield ("claims", i, "claimant"), "actors", claim.claimant
+            if claim.by:
+                yield ("claims", i, "by"), "actors", claim.by
+            yield from each(("claims", i, "sources"), "sources", claim.sources)
+            yield from _status_references(("claims", i, "status"), claim.status)
+        for field in ("updates", "revised"):
+            for i, item in enumerate(getattr(record, field)):
+                yield from each((field, i, "sources"), "sources", item.sources)
         for i, figure in enumerate(record.figures):
             if figure.by:
                 yield ("figures", i, "by"), "actors", figure.by

@@ -256,6 +256,55 @@ TimeText = Annotated[
 ]
 
 
+_REPORTED = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]+(\S+))?", re.ASCII)
+
+
+@dataclass(frozen=True)
+class Reported:
+    """When something became known, as an analyst writes it: `2021-08-13`, `2021-08-13 22:30` or `2021-08-13 night`."""
+
+    day: date
+    time: TimeOfDay | None = None
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {self.time}" if self.time else self.day.isoformat()
+
+
+def _reported(value: Any) -> Any:
+    if isinstance(value, Reported):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("wrong-type", "wrong type", {"expected": "a date", "found": _kind_of(value)})
+    match = _REPORTED.fullmatch(value.strip())
+    if not match:
+        reason = (
+            "write the day, and the time or part of the day if known: 2021-08-13, 2021-08-13 22:30, 2021-08-13 night"
+        )
+        raise PydanticCustomError("invalid-date", "invalid date", {"value": value, "reason": reason})
+    try:
+        day = _parse_day(match[1])
+    except DateBoundError as error:
+        raise PydanticCustomError(error.code, error.code, {"value": value.strip(), **error.params}) from None
+    except ValueError as error:
+        raise PydanticCustomError("invalid-date", "invalid date", {"value": value, "reason": str(error)}) from None
+    return Reported(day, _time_of_day(match[2]) if match[2] else None)
+
+
+ReportedText = Annotated[
+    Reported,
+    BeforeValidator(_reported),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}( +([01]?\d|2[0-3]):[0-5]\d| +[a-z-]+)?$",
+            "description": "When it became known: YYYY-MM-DD, then optionally a 24-hour HH:MM or a part of the day",
+            "examples": ["2021-08-13", "2021-08-13 22:30", "2021-08-13 night"],
+        }
+    ),
+]
+
+
 @cache
 def _time_zones() -> frozenset[str]:
     # Only real IANA zones: not the machine's 'localtime', nor tzdata's 'Factory', 'posix/' and 'right/'.
