@@ -74,14 +74,43 @@ TEMPLATES: dict[str, str] = {
     "retraction-without-source": (
         "a retraction must cite where the claim was withdrawn: add the ids of its sources under 'sources' in this step"
     ),
+    "correction-without-source": (
+        "a correction must cite where the error was set right: add the ids of its sources under 'sources' in {what}"
+    ),
+    "reported-before-source": (
+        "{what} is reported {reported}, before its earliest source could have been published ('{source}',"
+        " published {published}); cite a source published by then, or correct 'reported'"
+    ),
+    "claim-without-text": (
+        "a characterisation must say what is claimed; add 'text:', e.g. 'the target was a military depot'"
+    ),
+    "responsibility-without-claimant": (
+        "a claim of responsibility must name who claims it; add 'claimant: <actor id>'"
+    ),
+    "empty-revision": (
+        "a revision must change the title or the summary; add 'title:' or 'summary:' with the new wording,"
+        " or remove the revision"
+    ),
+    "control-from-contradicts": (
+        "'from' says '{actor}', but '{holder}' holds '{place}' on record then (event '{event}'); write"
+        " '{holder}' under 'from', or correct the control record of event '{event}' if it is wrong"
+    ),
+    "figure-revises-itself": (
+        "this figure's revisions go round in a circle ({chain}); a figure revises an earlier one:"
+        " remove 'revises' from the first figure of the chain, or point it at the figure this one replaces"
+    ),
+    "revises-later-figure": (
+        "this figure revises '{id}', which became known on {other}, after this one ({this}); a figure revises"
+        " an earlier one: swap 'revises' between the two, or correct the 'reported' moment that is wrong"
+    ),
     "status-out-of-order": (
         "status steps must go oldest first; this step ({date}) is older than the one before ({previous})"
     ),
     "reversed-range": "{what}: {low} comes after {high}; put the smaller first",
     "bad-period": "the period {reason}",
     "dated-after-briefing": (
-        "{what} is dated {date}, after this briefing's as-of date {as_of};"
-        " remove it from the briefing or move the as-of date"
+        "{what} became known on {known}, after this briefing's as-of {as_of}; remove it from the briefing,"
+        " or, if it was known earlier, give the record's 'reported' moment, with a source published by then"
     ),
     "unattributed-figure": (
         "a figure must say who gives it; add 'by: <actor id>', the actor the source attributes the number to"
@@ -100,6 +129,22 @@ TEMPLATES: dict[str, str] = {
         "a paraphrase is never shown as a quotation; remove the quotation marks or use kind: direct"
     ),
     "briefing-date": "{reason}",
+    # published briefings, against a git revision (`briefings check --base`)
+    "published-briefing-changed": (
+        "the published briefing '{name}' (as of {as_of}) would read differently from its page at {base}:{diff}\n"
+        "  a published briefing must not change; record later news with a later `reported` moment, or a correction"
+        " (a `correction:` text with its own sources) so the briefing shows a dated notice"
+    ),
+    "published-briefing-removed": (
+        "the published briefing '{name}' (as of {as_of}) {how}; a published briefing must stay published:"
+        " restore it as it was at {base}, and record later news with a later `reported` moment, or a correction"
+        " (a `correction:` text with its own sources)"
+    ),
+    "base-does-not-validate": (
+        "the data at {base} does not validate with this version of the builder ({count}; the first: {first}),"
+        " so its published briefings cannot be compared with this data: compare with a revision whose data"
+        " validates, or make the data there valid first"
+    ),
     # hand-written files under docs/
     "bad-doc-name": (
         "'{name}' cannot be published under that name: use letters, digits, '.', '_' and '-', starting with"
@@ -150,14 +195,24 @@ def shown(value: object, limit: int = _SHOWN_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+class Excerpt(tuple[str, ...]):
+    """Lines quoted in a message, such as a diff: each is shown on a line of its own, indented."""
+
+
 def problem(code: str, path: str, line: int, col: int, **params: object) -> Problem:
     """Build the problem `code` at a position, filling its message template."""
     # Values from the data are cut short; the sentences this program writes are not.
-    safe = {
-        key: shown(value, _SHOWN_MAX if key in _FROM_DATA else 10 * _SHOWN_MAX) if isinstance(value, str) else value
-        for key, value in params.items()
-    }
+    safe = {key: _safe(key, value) for key, value in params.items()}
     return Problem(shown(path, 10 * _SHOWN_MAX), line, col, code, TEMPLATES[code].format(**safe))
+
+
+def _safe(key: str, value: object) -> object:
+    if isinstance(value, Excerpt):
+        # Indented, a quoted line can never start a line of the output (a workflow command starts with '::').
+        return "".join(f"\n    {shown(line, 2 * _SHOWN_MAX)}" for line in value)
+    if isinstance(value, str):
+        return shown(value, _SHOWN_MAX if key in _FROM_DATA else 10 * _SHOWN_MAX)
+    return value
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -202,15 +257,18 @@ def format_json(problems: list[Problem]) -> str:
     return json.dumps({"problems": [p.as_dict() for p in problems], "count": len(problems)}, indent=2)
 
 
-def job_summary(problems: list[Problem]) -> str:
+def job_summary(problems: list[Problem], title: str = "Briefings check") -> str:
     """A Markdown table of every problem, for GitHub's job summary (annotations show only ten)."""
-    if not problems:
-        return "### Briefings check\n\nNo problems found.\n"
-
     from .escape import text
 
-    rows = [f"| {text(p.path)}:{p.line}:{p.col} | {text(p.code)} | {text(p.message)} |" for p in problems]
-    head = f"### Briefings check\n\n{len(problems)} problem(s) found.\n\n| where | code | problem |\n|---|---|---|\n"
+    if not problems:
+        return f"### {text(title)}\n\nNo problems found.\n"
+    # A message on several lines (a diff) keeps its lines within its cell.
+    rows = [
+        f"| {text(p.path)}:{p.line}:{p.col} | {text(p.code)} | {'<br>'.join(map(text, p.message.splitlines()))} |"
+        for p in problems
+    ]
+    head = f"### {text(title)}\n\n{len(problems)} problem(s) found.\n\n| where | code | problem |\n|---|---|---|\n"
     return head + "\n".join(rows) + "\n"
 
 

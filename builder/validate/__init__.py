@@ -2,7 +2,8 @@
 
 Every check runs and every problem is collected; the caller fails once, with all of them. The
 checks live beside this: `schema` (each file on its own), `references` (ids and references across
-records) and `rules` (the editorial rules).
+records), `rules` (the editorial rules of each record on its own) and `across` (the editorial rules
+that compare a record with others: when it became known, who held a place, what a figure revises).
 """
 
 from __future__ import annotations

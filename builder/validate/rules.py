@@ -1,4 +1,8 @@
-"""The editorial rules that make a briefing trustworthy: sources, claimants, sane dates, nothing dated after today."""
+"""The editorial rules that make a briefing trustworthy: sources, claimants, sane dates, nothing dated after today.
+
+The rules here look at one record on its own, and may be skipped for a record remembered clean; those
+that compare a record with others are in `across`.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from zoneinfo import ZoneInfo
 from .. import model
 from ..load import Document
 from ..model import NEEDS_CLAIMANT, Loc, Repository
-from ..problems import Problem, shown
+from ..problems import Problem
+from .across import across
 from .loaded import Loaded, Remembered
 
 
@@ -37,7 +42,7 @@ def editorial(
     """The rules that make a briefing trustworthy: sources, claimants, sane dates."""
     for item in loaded:
         if isinstance(item.record, model.Briefing):
-            yield from _briefing(item.doc, item.record, repository, today)
+            yield from _briefing(item.doc, item.record, today)
             continue
         facts = memory.facts(item) if memory else None
         if facts and facts.clean_on == today.day:
@@ -47,7 +52,7 @@ def editorial(
             facts.clean_on = today.day
         yield from found
     yield from _briefing_dates(loaded)
-    yield from _revisions(loaded, repository)
+    yield from across(loaded, repository)
 
 
 def _future(doc: Document, loc: Loc, what: str, when: model.FuzzyDate | date, today: Today) -> Iterator[Problem]:
@@ -72,6 +77,14 @@ def _record_rules(item: Loaded, today: Today) -> Iterator[Problem]:
                 yield doc.problem("control-to-itself", ("control", index, "from"), actor=change.to)
         for index, figure in enumerate(record.figures):
             yield from _figure(doc, ("figures", index), figure, today)
+        for index, claim in enumerate(record.claims):
+            yield from _claim(doc, ("claims", index), claim, record, today)
+        for index, update in enumerate(record.updates):
+            if not update.sources:
+                yield doc.problem("no-source", ("updates", index), what="this update")
+            yield from _future(doc, ("updates", index, "date"), "this update", update.date, today)
+        for index, wording in enumerate(record.revised):
+            yield from _wording(doc, ("revised", index), wording, today)
         for field in ("places", "actors", "sources", "tags"):
             yield from _repeats(doc, (field,), getattr(record, field))
     elif isinstance(record, model.Quote):
@@ -90,12 +103,15 @@ def _record_rules(item: Loaded, today: Today) -> Iterator[Problem]:
 _QUOTE_MARKS = set("\"'“”‘’«»„")
 
 
-def _steps(doc: Document, loc: Loc, steps: list[model.StatusStep], today: Today) -> Iterator[Problem]:
+def _steps(
+    doc: Document, loc: Loc, steps: list[model.StatusStep], today: Today, *, claim: bool = False
+) -> Iterator[Problem]:
+    """The rules of a status history; in a `claim`, a 'claimed' step is made by the claim's claimant."""
     previous: model.StatusStep | None = None
     for index, step in enumerate(steps):
         if step.date:
             yield from _future(doc, (*loc, index, "date"), "this status step", step.date, today)
-        if step.status in NEEDS_CLAIMANT and not step.by:
+        if step.status in NEEDS_CLAIMANT and not step.by and not (claim and step.status == "claimed"):
             shorthand = len(loc) == 1 and isinstance(doc.data.get(str(loc[0])), str)
             fix = (
                 f"write it as a list: 'status:', then '- status: {step.status}' and 'by: <actor id>' under it"
@@ -108,6 +124,8 @@ def _steps(doc: Document, loc: Loc, steps: list[model.StatusStep], today: Today)
         if step.status == "retracted" and not step.sources:
             # The event's own sources reported the claim; what withdrew it was said somewhere else.
             yield doc.problem("retraction-without-source", (*loc, index))
+        elif step.correction and not step.sources:
+            yield doc.problem("correction-without-source", (*loc, index, "correction"), what="this status step")
         if previous and previous.date and step.date and step.date.start < previous.date.start:
             yield doc.problem("status-out-of-order", (*loc, index, "date"), date=step.date, previous=previous.date)
         previous = step if step.date else previous
@@ -118,6 +136,8 @@ def _figure(doc: Document, loc: Loc, figure: model.Figure, today: Today) -> Iter
         yield doc.problem("unattributed-figure", loc)
     if figure.as_of:
         yield from _future(doc, (*loc, "as_of"), "this figure", figure.as_of, today)
+    if figure.correction and not figure.sources:
+        yield doc.problem("correction-without-source", (*loc, "correction"), what="this figure")
     has_range = figure.low is not None or figure.high is not None
     if figure.value is not None and (has_range or figure.best is not None):
         yield doc.problem("figure-value", loc, found="both")
@@ -134,31 +154,23 @@ def _figure(doc: Document, loc: Loc, figure: model.Figure, today: Today) -> Iter
             )
 
 
-def _revisions(loaded: list[Loaded], repository: Repository) -> Iterator[Problem]:
-    """A figure that revises another counts the same thing: the label may be reworded, the unit may not."""
-    # Across records, so never skipped for a remembered record: the figure it revises may have changed.
-    for item in loaded:
-        if not isinstance(item.record, model.Event):
-            continue
-        for index, figure in enumerate(item.record.figures):
-            # An unknown figure is reported as an unknown reference, and one in a failing file not at all.
-            revised = repository.figures.get(figure.revises) if figure.revises else None
-            if revised and _unit(revised[1].unit) != _unit(figure.unit):
-                yield item.doc.problem(
-                    "revision-changes-unit",
-                    ("figures", index, "revises"),
-                    id=figure.revises,
-                    other=_shown_unit(revised[1].unit),
-                    unit=_shown_unit(figure.unit),
-                )
+def _claim(doc: Document, loc: Loc, claim: model.Claim, event: model.Event, today: Today) -> Iterator[Problem]:
+    if claim.kind == "characterisation" and not claim.text:
+        yield doc.problem("claim-without-text", loc)
+    if claim.kind == "responsibility" and not claim.claimant:
+        yield doc.problem("responsibility-without-claimant", loc)
+    if not claim.sources and not event.sources:
+        yield doc.problem("no-source", loc, what="this claim")
+    yield from _steps(doc, (*loc, "status"), claim.status, today, claim=True)
+    yield from _repeats(doc, (*loc, "sources"), claim.sources)
 
 
-def _unit(unit: str | None) -> str:
-    return " ".join((unit or "").split()).casefold()
-
-
-def _shown_unit(unit: str | None) -> str:
-    return f"'{shown(unit)}'" if unit else "not given"
+def _wording(doc: Document, loc: Loc, wording: model.Wording, today: Today) -> Iterator[Problem]:
+    if wording.title is None and wording.summary is None:
+        yield doc.problem("empty-revision", loc)
+    if wording.correction and not wording.sources:
+        yield doc.problem("correction-without-source", (*loc, "correction"), what="this revision")
+    yield from _future(doc, (*loc, "date"), "this revision", wording.date, today)
 
 
 def _repeats(doc: Document, loc: Loc, values: list[str]) -> Iterator[Problem]:
@@ -186,30 +198,12 @@ def _briefing_dates(loaded: list[Loaded]) -> Iterator[Problem]:
         editions[moment] = item
 
 
-def _briefing(doc: Document, briefing: model.Briefing, repository: Repository, today: Today) -> Iterator[Problem]:
+def _briefing(doc: Document, briefing: model.Briefing, today: Today) -> Iterator[Problem]:
     as_of = briefing.as_of
     # A draft may be written ahead of its day; only a published edition is shown as the latest.
     if not briefing.draft:
         yield from _future(doc, ("as_of",), "this briefing", as_of, today)
     if briefing.since and briefing.since > as_of:
         yield doc.problem("bad-period", ("since",), reason=f"starts on {briefing.since}, after the as-of date {as_of}")
-    for index, figure_id in enumerate(briefing.key_figures):
-        if figure_id in repository.figures:
-            event_id, figure = repository.figures[figure_id]
-            dated = figure.as_of or repository.events[event_id].date
-            if dated.start > as_of:
-                yield doc.problem(
-                    "dated-after-briefing",
-                    ("key_figures", index),
-                    what=f"figure '{figure_id}'",
-                    date=dated,
-                    as_of=as_of,
-                )
-    for index, quote_id in enumerate(briefing.quotes):
-        quote = repository.quotes.get(quote_id)
-        if quote and quote.date and quote.date.start > as_of:
-            yield doc.problem(
-                "dated-after-briefing", ("quotes", index), what=f"quote '{quote_id}'", date=quote.date, as_of=as_of
-            )
     for field in ("key_figures", "quotes", "places", "tags"):
         yield from _repeats(doc, (field,), getattr(briefing, field))

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from .. import model
 from ..load import Document
-from ..model import KINDS, SINGULAR, Loc, Strict
+from ..model import KINDS, SINGULAR, STATUSES, Loc, Strict
 from ..problems import TEMPLATES, Problem, did_you_mean, problem
 
 MAX_PROBLEMS_PER_FILE = 50
@@ -68,6 +68,9 @@ def _schema_problem(kind: str, cls: type[Strict], doc: Document, detail: Any) ->
     key = _key_name(loc, kind)
     choices = _choices(kind_of_error, context)
     blank = value is None or (bool(choices) and isinstance(value, str) and not value.strip())
+    if kind_of_error == "too_short":
+        what = f"a status word (one of {', '.join(STATUSES)}) or its steps" if key == "status" else "at least one item"
+        return doc.problem("empty-text", loc, key=key, what=what)
     if (blank and kind_of_error != "missing") or kind_of_error == "empty-text":
         # `key:` with nothing after it, on a field that needs a value; for a choice, say what it may be.
         what = f"one of {', '.join(choices)}" if choices else "its value"
