@@ -1,34 +1,71 @@
-"""What the records imply: each briefing's period and events, and each status as of a date.
+"""What the records imply, as known at each briefing's as-of moment: its period, its events, who holds
+what, which figures stand, what changed since the previous briefing and which corrections concern it.
 
-Pure functions over the validated repository; rendering only formats what these return.
+Pure functions over the validated repository; rendering only formats what these return. Every
+comparison is between knowledge moments (`known`), so a record added or dated later never changes
+what an earlier briefing knew.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 from weakref import WeakValueDictionary
 
-from .model import Briefing, ControlChange, Event, Repository, StatusStep, TimeOfDay
+from . import known
+from .known import END, START, Key, Known, minutes
+from .model import Briefing, ControlChange, Event, Repository, StatusStep
 
-# Where a part of the day sits on the clock, in minutes, so that "night" sorts after "18:00".
-PART_MINUTES = {"early-morning": 240, "morning": 540, "midday": 720, "afternoon": 900, "evening": 1140, "night": 1320}
+__all__ = ["END", "START", "Key", "Known", "minutes"]
+
+FOREVER: Key = (date.max, END)
 
 
-def minutes(moment: TimeOfDay | None) -> int | None:
-    """Minutes after midnight of a clock time or a part of the day; None when not known."""
-    if moment is None:
-        return None
-    if moment.clock is not None:
-        return moment.clock.hour * 60 + moment.clock.minute
-    return PART_MINUTES[str(moment.part)]
+class Knowledge:
+    """The known moment of every event, assertion, figure and quote of a repository, worked out once."""
+
+    def __init__(self, repository: Repository) -> None:
+        self.repository = repository
+        self.clock = known.Clock(repository)
+        self.events: dict[str, Known] = {eid: self.clock.of(event) for eid, event in repository.events.items()}
+        self.quotes: dict[str, Key] = {qid: self.clock.quote(quote) for qid, quote in repository.quotes.items()}
+        self.figures: dict[str, Key] = {}
+        self.revisions: dict[str, list[str]] = {}
+        for event_id, event in repository.events.items():
+            for figure, moment in zip(event.figures, self.events[event_id].figures, strict=True):
+                self.figures[figure.id] = moment
+                if figure.revises:
+                    self.revisions.setdefault(figure.revises, []).append(figure.id)
+
+    def figure(self, figure_id: str, at: Key) -> str | None:
+        """The figure that stands for `figure_id` at `at`: its latest revision known by then; None if not yet known."""
+        if self.figures.get(figure_id, FOREVER) > at:
+            return None
+        current, seen = figure_id, {figure_id}
+        while True:
+            later = [f for f in self.revisions.get(current, ()) if self.figures[f] <= at and f not in seen]
+            if not later:
+                return current
+            current = max(later, key=lambda f: (self.figures[f], f))
+            seen.add(current)
+
+    def root(self, figure_id: str) -> str:
+        """The first figure of the chain of revisions `figure_id` belongs to."""
+        seen = {figure_id}
+        while True:
+            parent = self.repository.figures[figure_id][1].revises
+            if parent is None or parent not in self.repository.figures or parent in seen:
+                return figure_id
+            figure_id = parent
+            seen.add(figure_id)
 
 
 @dataclass(frozen=True)
 class Edition:
-    """A published briefing with its neighbours and the period it covers."""
+    """A published briefing with its neighbours, its as-of moment and the period it covers."""
 
     id: str
     briefing: Briefing
@@ -36,23 +73,32 @@ class Edition:
     next: str | None
     since: date | None
     events: tuple[str, ...]
+    at: Key = (date.min, END)
+    """The as-of moment: what was known by then is what the briefing shows."""
+    after: Key | None = None
+    """The moment the period starts after: the previous briefing's as-of, or the start of `since`."""
 
 
 def published(repository: Repository) -> list[tuple[str, Briefing]]:
-    """Briefings that are not drafts, oldest first (by as-of date, then time, then id)."""
+    """Briefings that are not drafts, oldest first (by as-of moment, then id)."""
+    zone = repository.site.time_zone
     items = [(bid, b) for bid, b in repository.briefings.items() if not b.draft]
-    return sorted(items, key=lambda item: (item[1].as_of, minutes(item[1].time) or 0, item[0]))
+    return sorted(items, key=lambda item: (known.as_of(item[1], zone), item[0]))
 
 
-def editions(repository: Repository) -> list[Edition]:
+def editions(repository: Repository, knowledge: Knowledge | None = None) -> list[Edition]:
     """Every published briefing with its period and the events in it, oldest first."""
+    knowledge = knowledge or Knowledge(repository)
     ordered = published(repository)
-    chosen = _periods(repository, ordered)
+    zone = repository.site.time_zone
+    keys = [known.as_of(briefing, zone) for _, briefing in ordered]
+    chosen = _periods(repository, ordered, keys, knowledge)
     rank = {event_id: number for number, event_id in enumerate(in_order(repository))}
     result = []
     for index, (briefing_id, briefing) in enumerate(ordered):
         previous = ordered[index - 1] if index else None
         following = ordered[index + 1] if index + 1 < len(ordered) else None
+        after = (briefing.since, START) if briefing.since else keys[index - 1] if index else None
         result.append(
             Edition(
                 id=briefing_id,
@@ -61,39 +107,58 @@ def editions(repository: Repository) -> list[Edition]:
                 next=following[0] if following else None,
                 since=briefing.since or (previous[1].as_of if previous else None),
                 events=tuple(sorted(chosen[index], key=rank.__getitem__, reverse=True)),
+                at=keys[index],
+                after=after,
             )
         )
     return result
 
 
-def _periods(repository: Repository, ordered: list[tuple[str, Briefing]]) -> list[set[str]]:
-    """The events in each edition's period, without testing every event against every edition.
+def _span(event: Event, first: Key, zone: str) -> tuple[Key, Key]:
+    """The moments an event is about, from when it began (or became known, if later) to when it ended."""
+    start = known.about(event.date, event.time, event.time_zone, zone)
+    single = event.date.end == event.date.start and start[1] != START
+    return max(start, first), ((event.date.end, start[1]) if single else (event.date.end, START))
 
-    Consecutive editions without `since` split time between them, so a moment can only fall in the
-    editions from the first one dated on or after its start to the one after the last one dated on
-    or before its end: two bisections find them. An edition with its own `since` is tested against
-    the moments that end on or after that date. `_within` has the last word in both cases.
+
+def _periods(
+    repository: Repository, ordered: list[tuple[str, Briefing]], keys: list[Key], knowledge: Knowledge
+) -> list[set[str]]:
+    """The events in each edition: those known by its as-of that happened in its period, or about which
+    something became known in it. Found by bisection over the as-of moments, not edition by edition.
+
+    An edition without `since` covers the moments after the previous edition's as-of, up to its own;
+    one with `since` covers from the start of that day.
     """
-    as_of = [briefing.as_of for _, briefing in ordered]
+    zone = repository.site.time_zone
     chosen: list[set[str]] = [set() for _ in ordered]
-    moments = [
-        (end, start, at, event_id)
-        for event_id, event in repository.events.items()
-        for start, end, at in _moments(event)
-    ]
-    moments.sort(key=lambda moment: moment[0])
-    ends = [moment[0] for moment in moments]
-    for end, start, at, event_id in moments:
-        first, last = bisect_left(as_of, start), min(bisect_right(as_of, end), len(ordered) - 1)
-        for index in range(first, last + 1):
-            briefing = ordered[index][1]
-            if briefing.since is None and _within(start, end, at, briefing, ordered[index - 1][1] if index else None):
-                chosen[index].add(event_id)
-    for index, (_, briefing) in enumerate(ordered):
-        if briefing.since is not None:
-            for end, start, at, event_id in moments[bisect_left(ends, briefing.since) :]:
-                if _within(start, end, at, briefing, None):
+    open_period = [briefing.since is None for _, briefing in ordered]
+    spans: list[tuple[Key, Key, str]] = []
+    points: list[tuple[Key, str]] = []
+    for event_id, event in repository.events.items():
+        facts = knowledge.events[event_id]
+        low, high = _span(event, facts.event, zone)
+        spans.append((high, low, event_id))
+        moments = set(facts.moments())
+        points += [(moment, event_id) for moment in moments]
+        if low <= high:
+            for index in range(bisect_left(keys, low), min(bisect_left(keys, high), len(keys) - 1) + 1):
+                if open_period[index]:
                     chosen[index].add(event_id)
+        for moment in moments:
+            index = bisect_left(keys, moment)
+            if index < len(keys) and open_period[index]:
+                chosen[index].add(event_id)
+    spans.sort()
+    points.sort()
+    for index, (_, briefing) in enumerate(ordered):
+        if briefing.since is None:
+            continue
+        begin, at = (briefing.since, START), keys[index]
+        for high, low, event_id in spans[bisect_left(spans, (begin,)) :]:
+            if low <= at and low <= high:
+                chosen[index].add(event_id)
+        chosen[index].update(e for _, e in points[bisect_left(points, (begin,)) : bisect_right(points, (at, "\uffff"))])
     for index, (_, briefing) in enumerate(ordered):
         chosen[index] = {e for e in chosen[index] if _in_scope(repository.events[e], briefing)}
     return chosen
@@ -125,42 +190,6 @@ def _in_scope(event: Event, briefing: Briefing) -> bool:
     return not briefing.tags or bool(set(briefing.tags) & set(event.tags))
 
 
-def _moments(event: Event) -> list[tuple[date, date, int | None]]:
-    """When an event happened, and when each of its statuses moved: what places it in a period."""
-    moments = [(event.date.start, event.date.end, minutes(event.time))]
-    steps = [*event.status, *(step for change in event.control for step in change.status)]
-    moments += [(step.date.start, step.date.end, None) for step in steps if step.date]
-    return moments
-
-
-def _within(start: date, end: date, at: int | None, briefing: Briefing, previous: Briefing | None) -> bool:
-    as_of_minutes = minutes(briefing.time)
-    if start > briefing.as_of:
-        return False
-    if start == briefing.as_of and at is not None and as_of_minutes is not None and at > as_of_minutes:
-        return False
-    if briefing.since is not None:
-        return end >= briefing.since
-    if previous is None:
-        return True
-    # Already covered by the previous edition: it started before that edition's as-of moment.
-    if start < previous.as_of:
-        return end > previous.as_of
-    if start == previous.as_of:
-        before = minutes(previous.time)
-        return at is not None and before is not None and at > before
-    return True
-
-
-def status_on(steps: list[StatusStep], day: date, fallback: date) -> StatusStep:
-    """The status in force on `day`: the last step begun by then (a step without a date begins at `fallback`)."""
-    current = steps[0]
-    for step in steps:
-        if (step.date.start if step.date else fallback) <= day:
-            current = step
-    return current
-
-
 def control_changes(repository: Repository) -> list[tuple[str, ControlChange]]:
     """Every control change as (event id, change), in event order."""
     ordered = [(event_id, repository.events[event_id]) for event_id in in_order(repository)]
@@ -169,7 +198,7 @@ def control_changes(repository: Repository) -> list[tuple[str, ControlChange]]:
 
 @dataclass(frozen=True)
 class Holding:
-    """Who holds a place on a date, by which control change, with that change's status then."""
+    """Who holds a place as known at a moment, by which control change, with that change's status then."""
 
     place: str
     holder: str
@@ -192,56 +221,52 @@ def _holding(place: str, holder: str, step: StatusStep, event_id: str, change: C
     return found
 
 
-def _known_on(steps: list[StatusStep], fallback: date, day: date) -> bool:
-    first = steps[0]
-    return (first.date.start if first.date else fallback) <= day
+WITHDRAWN = ("denied", "retracted")
 
 
 class Control:
-    """Who holds which place on any date, from the control changes, indexed once per repository."""
+    """Who holds which place as known at any moment, from the control changes, indexed once per repository."""
 
-    def __init__(self, repository: Repository) -> None:
+    def __init__(self, repository: Repository, knowledge: Knowledge | None = None) -> None:
         self.repository = repository
+        knowledge = knowledge or Knowledge(repository)
         self.by_place: dict[str, list[tuple[str, ControlChange]]] = {}
-        # (date, place) for every date on which a place's holding can change: when its event
-        # began, and when each status of the change took effect.
-        self.turns: list[tuple[date, str]] = []
-        # Each change with its event's start, latest first, as `holding` searches them.
-        self._latest_first: dict[str, list[tuple[str, ControlChange, date]]] = {}
-        for event_id, change in control_changes(repository):
-            self.by_place.setdefault(change.place, []).append((event_id, change))
-            start = repository.events[event_id].date.start
-            self._latest_first.setdefault(change.place, []).append((event_id, change, start))
-            self.turns += [(step.date.start if step.date else start, change.place) for step in change.status]
-            self.turns.append((start, change.place))
+        # (moment, place) for every moment at which what is known of a place's holding can change.
+        self.turns: list[tuple[Key, str]] = []
+        # Each change with the moments its steps became known, latest change first, as `holding` searches them.
+        self._latest_first: dict[str, list[tuple[str, ControlChange, tuple[Key, ...]]]] = {}
+        for event_id, event in ((e, repository.events[e]) for e in in_order(repository)):
+            for change, moments in zip(event.control, knowledge.events[event_id].control, strict=True):
+                self.by_place.setdefault(change.place, []).append((event_id, change))
+                self._latest_first.setdefault(change.place, []).append((event_id, change, moments))
+                self.turns += [(moment, change.place) for moment in moments]
         self.turns.sort()
         for changes in self._latest_first.values():
             changes.reverse()
 
-    def holding(self, place: str, day: date) -> Holding | None:
-        """The latest change at `place` known by `day` that was not denied or retracted then."""
-        # The latest change wins, so the search runs from the latest and stops at the first that counts.
-        for event_id, change, start in self._latest_first.get(place, ()):
-            if start > day or not _known_on(change.status, start, day):
-                continue
-            step = status_on(change.status, day, start)
-            if step.status not in ("denied", "retracted"):
+    def holding(self, place: str, at: Key) -> Holding | None:
+        """The latest change at `place` known at `at` that was not denied or retracted as known then."""
+        for event_id, change, moments in self._latest_first.get(place, ()):
+            step = known.current(change.status, moments, at)
+            if step is not None and step.status not in WITHDRAWN:
                 return _holding(place, change.to, step, event_id, change)
         return None
 
-    def on(self, day: date, places: Iterable[str] | None = None) -> dict[str, Holding]:
-        """Holdings as of `day` of `places` (every place with a control record when None), by place id."""
+    def on(self, at: Key, places: Iterable[str] | None = None) -> dict[str, Holding]:
+        """Holdings as known at `at` of `places` (every place with a control record when None), by place id."""
         chosen = sorted(self.by_place if places is None else set(places))
-        holdings = {place: self.holding(place, day) for place in chosen}
+        holdings = {place: self.holding(place, at) for place in chosen}
         return {place: holding for place, holding in holdings.items() if holding is not None}
 
-    def moved(self, before: date, now: date) -> list[tuple[str, Holding | None, Holding]]:
-        """Places held on `now` whose holder or status differs from `before`: (place, then, now)."""
+    def moved(self, before: Key, now: Key) -> list[tuple[str, Holding | None, Holding | None]]:
+        """Places whose holder or status as known changed between `before` and `now`: (place, then, now)."""
         first, last = bisect_right(self.turns, (before, "\uffff")), bisect_right(self.turns, (now, "\uffff"))
         moved = []
         for place in sorted({place for _, place in self.turns[first:last]}):
             then, today = self.holding(place, before), self.holding(place, now)
-            if today and (then is None or (then.holder, then.status) != (today.holder, today.status)):
+            if then is None and today is None:
+                continue
+            if then is None or today is None or (then.holder, then.status) != (today.holder, today.status):
                 moved.append((place, then, today))
         return moved
 
@@ -250,82 +275,104 @@ class Control:
         return list(self.by_place.get(place, ()))
 
 
-def control_on(repository: Repository, day: date) -> dict[str, Holding]:
-    """Control of each place as of `day`: the latest change known by then that was not denied or retracted."""
-    return Control(repository).on(day)
+Revision = Literal["new", "update", "correction"]
 
 
-def known_on(repository: Repository, event_id: str, day: date) -> bool:
-    """Whether an event was on record by `day` (its first status step had begun)."""
-    event = repository.events[event_id]
-    return event.date.start <= day and _known_on(event.status, event.date.start, day)
+@dataclass(frozen=True)
+class EventChange:
+    """What became known about an event already on record: each part old -> new, or None when unchanged."""
+
+    event_id: str
+    status: tuple[StatusStep, StatusStep] | None = None
+    title: tuple[str, str] | None = None
+    summary: bool = False
+    claims: tuple[tuple[int, StatusStep | None, StatusStep], ...] = ()
+    updates: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    """A figure that stands where another stood (or nothing did), and why."""
+
+    figure_id: str
+    old: str | None
+    kind: Revision
 
 
 @dataclass(frozen=True)
 class Changes:
-    """What changed between two editions, computed from the records."""
+    """The difference between what was known at the previous edition's as-of and at this one's."""
 
-    new_events: tuple[str, ...]
-    status_changes: tuple[tuple[str, StatusStep, StatusStep], ...]
-    control_changes: tuple[tuple[str, Holding | None, Holding], ...]
-    revised_figures: tuple[str, ...]
-    new_quotes: tuple[str, ...]
+    new_events: tuple[str, ...] = ()
+    events: tuple[EventChange, ...] = ()
+    control_changes: tuple[tuple[str, Holding | None, Holding | None], ...] = ()
+    figures: tuple[FigureChange, ...] = ()
+    new_quotes: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return any((self.new_events, self.status_changes, self.control_changes, self.revised_figures, self.new_quotes))
+        return any((self.new_events, self.events, self.control_changes, self.figures, self.new_quotes))
 
 
 class Index:
-    """What `changes` looks up for every edition, computed once: control, figure revisions, quotes by date."""
+    """What `changes` looks up for every edition, computed once: knowledge, control, quotes by moment."""
 
-    def __init__(self, repository: Repository) -> None:
+    def __init__(self, repository: Repository, knowledge: Knowledge | None = None) -> None:
         self.repository = repository
-        self.control = Control(repository)
-        self.revisions = sorted(
-            ((figure.as_of or repository.events[event_id].date).start, figure_id)
-            for figure_id, (event_id, figure) in repository.figures.items()
-            if figure.revises
-        )
-        self.dated_quotes = sorted((q.date.start, quote_id) for quote_id, q in repository.quotes.items() if q.date)
-        self.quotes_on_events: dict[str, list[str]] = {}
-        for quote_id, quote in repository.quotes.items():
-            if not quote.date:
-                for event_id in quote.events:
-                    self.quotes_on_events.setdefault(event_id, []).append(quote_id)
+        self.knowledge = knowledge or Knowledge(repository)
+        self.control = Control(repository, self.knowledge)
+        self.quotes = sorted((moment, quote_id) for quote_id, moment in self.knowledge.quotes.items())
 
-    def between(self, dated: list[tuple[date, str]], before: date, now: date) -> list[str]:
-        """The ids in a sorted (date, id) list dated after `before`, up to and including `now`."""
-        return [
-            item for _, item in dated[bisect_right(dated, (before, "\uffff")) : bisect_right(dated, (now, "\uffff"))]
-        ]
+
+def _between(before: Key, now: Key, moment: Key) -> bool:
+    return before < moment <= now
 
 
 def changes(repository: Repository, edition: Edition, previous: Edition | None, index: Index | None = None) -> Changes:
-    """New events, status changes, control changes, revised figures and new quotes since `previous`.
+    """What became known between `previous`'s as-of and `edition`'s, one entry per subject.
 
     Pass one `Index` when calling for many editions; without one, it is built for this call.
     """
     if previous is None:
-        return Changes((), (), (), (), ())
+        return Changes()
     index = index or Index(repository)
-    before, now = previous.briefing.as_of, edition.briefing.as_of
-    new_events = tuple(e for e in edition.events if not known_on(repository, e, before))
-    status_changes = []
+    facts = index.knowledge
+    before, now = previous.at, edition.at
+    new_events, changed, figures = [], [], []
     for event_id in edition.events:
-        if event_id in new_events:
-            continue
-        event = repository.events[event_id]
-        old = status_on(event.status, before, event.date.start)
-        new = status_on(event.status, now, event.date.start)
-        if old is not new:
-            status_changes.append((event_id, old, new))
+        event, moments = repository.events[event_id], facts.events[event_id]
+        fresh = _between(before, now, moments.event)
+        if fresh:
+            new_events.append(event_id)
+        elif found := _event_change(event_id, event, moments, before, now):
+            changed.append(found)
+        for figure, moment in zip(event.figures, moments.figures, strict=True):
+            if _between(before, now, moment) and facts.figure(figure.id, now) == figure.id:
+                old = facts.figure(facts.root(figure.id), before)
+                kind: Revision = "new" if old is None else "correction" if figure.correction else "update"
+                # A new event's own new figures come with it; a figure it revises is a change of its own.
+                if not (fresh and kind == "new"):
+                    figures.append(FigureChange(figure.id, old, kind))
     moved = tuple(index.control.moved(before, now))
-    revised = tuple(sorted(index.between(index.revisions, before, now)))
-    fresh = set(new_events)
-    undated = {q for e in new_events for q in index.quotes_on_events.get(e, ())}
-    quotes = [q for q in undated if all(e in fresh for e in repository.quotes[q].events)]
-    quotes += index.between(index.dated_quotes, before, now)
-    return Changes(new_events, tuple(status_changes), moved, revised, tuple(sorted(quotes)))
+    first, last = bisect_right(index.quotes, (before, "\uffff")), bisect_right(index.quotes, (now, "\uffff"))
+    quotes = [q for _, q in index.quotes[first:last]]
+    return Changes(tuple(new_events), tuple(changed), moved, tuple(figures), tuple(sorted(quotes)))
+
+
+def _event_change(event_id: str, event: Event, moments: Known, before: Key, now: Key) -> EventChange | None:
+    if not any(_between(before, now, moment) for moment in moments.moments()):
+        return None
+    old, new = known.current(event.status, moments.status, before), known.current(event.status, moments.status, now)
+    status = (old, new) if old is not None and new is not None and old is not new else None
+    old_words, new_words = known.wording(event, moments, before), known.wording(event, moments, now)
+    title = (old_words[0], new_words[0]) if old_words[0] != new_words[0] else None
+    claims = []
+    for number, (claim, steps) in enumerate(zip(event.claims, moments.claims, strict=True)):
+        then, today = known.current(claim.status, steps, before), known.current(claim.status, steps, now)
+        if today is not None and then is not today:
+            claims.append((number, then, today))
+    updates = tuple(n for n, moment in enumerate(moments.updates) if _between(before, now, moment))
+    found = EventChange(event_id, status, title, old_words[1] != new_words[1], tuple(claims), updates)
+    return found if (status or title or found.summary or claims or updates) else None
 
 
 def places_in(repository: Repository, edition: Edition, changes: Changes) -> set[str]:
@@ -338,62 +385,154 @@ def places_in(repository: Repository, edition: Edition, changes: Changes) -> set
     return places
 
 
-@dataclass(frozen=True)
-class Derived:
-    """What the briefing pages are given, for every edition at once: its changes, places and holdings."""
-
-    editions: list[Edition]
-    index: Index
-    briefs: list[tuple[Changes, set[str], dict[str, Holding]]]
-
-
-# The fields of an event that anything in `Derived` depends on.
-DERIVED_FROM = ("date", "time", "status", "control", "figures", "places", "tags")
-
-
-def derived(repository: Repository) -> Derived:
-    """Editions, the index, and each edition's changes, places it reports on and holdings then.
-
-    Depends on the briefings, the quotes and the `DERIVED_FROM` fields of the events, nothing else.
-    """
-    editions_ = editions(repository)
-    index = Index(repository)
-    briefs = []
-    for number, edition in enumerate(editions_):
-        found = changes(repository, edition, editions_[number - 1] if number else None, index)
-        places = places_in(repository, edition, found)
-        briefs.append((found, places, index.control.on(edition.briefing.as_of, places)))
-    return Derived(editions_, index, briefs)
+CorrectionKind = Literal["correction", "retraction"]
 
 
 @dataclass(frozen=True)
 class Correction:
-    """A status that became denied, disputed or retracted, or a figure that revises another."""
+    """A correction (an error fixed) or a retraction (a claim withdrawn), when it became known and what it concerns."""
 
-    day: date
+    at: Key
     event_id: str
     what: str
-    step: StatusStep | None
-    figure_id: str | None
+    """What it corrects, in words: 'the event', 'control of Kandahar airport', 'a claim', 'a figure', 'the wording'."""
+    kind: CorrectionKind
+    anchor: str
+    text: str | None = None
+    step: StatusStep | None = None
+    figure_id: str | None = None
+    wording: int | None = None
+    sources: tuple[str, ...] = ()
+    affects: tuple[str, ...] = field(default=(), compare=False)
+    """The briefings published before it that showed what it corrects."""
+
+    @property
+    def day(self) -> date:
+        return self.at[0]
 
 
-def corrections(repository: Repository) -> list[Correction]:
-    """Every correction on record, newest first."""
-    found = []
+def _corrected(step: StatusStep) -> CorrectionKind | None:
+    if step.correction:
+        return "correction"
+    return "retraction" if step.status == "retracted" else None
+
+
+def corrections(repository: Repository, knowledge: Knowledge | None = None) -> list[Correction]:
+    """Every correction and retraction on record, newest first."""
+    knowledge = knowledge or Knowledge(repository)
+    found: list[Correction] = []
     for event_id, event in repository.events.items():
-        for step in event.status:
-            if step.status in CORRECTING:
-                found.append(Correction((step.date or event.date).start, event_id, "event", step, None))
-        for change in event.control:
-            for step in change.status:
-                if step.status in CORRECTING:
-                    found.append(
-                        Correction((step.date or event.date).start, event_id, f"control of {change.place}", step, None)
-                    )
-        for figure in event.figures:
-            if figure.revises:
-                found.append(Correction((figure.as_of or event.date).start, event_id, "figure", None, figure.id))
-    return sorted(found, key=lambda c: (c.day, c.event_id, c.what), reverse=True)
+        moments = knowledge.events[event_id]
+        items: list[tuple[Key, str, CorrectionKind, dict[str, object]]] = []
+        groups = [("the event", event.status, moments.status, event.sources)]
+        groups += [
+            (f"control of {repository.places[c.place].name}", c.status, steps, c.sources or event.sources)
+            for c, steps in zip(event.control, moments.control, strict=True)
+            if c.place in repository.places
+        ]
+        groups += [
+            (f"the claim “{known.claim_words(c)}”", c.status, steps, c.sources or event.sources)
+            for c, steps in zip(event.claims, moments.claims, strict=True)
+        ]
+        for what, steps, keys, inherited in groups:
+            for step, moment in zip(steps, keys, strict=True):
+                kind = _corrected(step)
+                if kind:
+                    text = step.correction or step.note
+                    items.append((moment, what, kind, {"step": step, "text": text,
+                                                        "sources": tuple(step.sources or inherited)}))  # fmt: skip
+        for figure, moment in zip(event.figures, moments.figures, strict=True):
+            if figure.revises and figure.correction:
+                items.append((moment, "a figure", "correction", {"figure_id": figure.id, "text": figure.correction,
+                                                                  "sources": tuple(figure.sources)}))  # fmt: skip
+        for number, (wording, moment) in enumerate(zip(event.revised, moments.revised, strict=True)):
+            if wording.correction:
+                items.append((moment, "the wording", "correction", {"wording": number, "text": wording.correction,
+                                                                     "sources": tuple(wording.sources)}))  # fmt: skip
+        for number, (moment, what, kind, extra) in enumerate(items, 1):
+            found.append(Correction(moment, event_id, what, kind, f"correction-{event_id}-{number}", **extra))  # type: ignore[arg-type]
+    return sorted(found, key=lambda c: (c.at, c.event_id, c.anchor), reverse=True)
 
 
-CORRECTING = ("denied", "disputed", "retracted")
+def _affected(
+    correction: Correction, repository: Repository, editions: list[Edition], knowledge: Knowledge
+) -> tuple[str, ...]:
+    """The editions published before a correction that showed the event or the figure it corrects."""
+    revised = repository.figures[correction.figure_id][1].revises if correction.figure_id else None
+    # A figure's correction concerns the pages that showed the figure it replaces, wherever that was given.
+    event_id = repository.figures[revised][0] if revised in repository.figures else correction.event_id
+    shown = []
+    for edition in editions:
+        if edition.at >= correction.at:
+            break
+        figures = [knowledge.figure(f, edition.at) for f in edition.briefing.key_figures]
+        if revised:
+            on_page = revised in figures or event_id in edition.events
+        else:
+            on_page = event_id in edition.events or any(
+                f is not None and repository.figures[f][0] == event_id for f in figures
+            )
+        if on_page:
+            shown.append(edition.id)
+    return tuple(shown)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What one briefing page is given: its changes, places, holdings, key figures and correction notices."""
+
+    changes: Changes
+    places: set[str]
+    holdings: dict[str, Holding]
+    key_figures: tuple[tuple[str, str], ...]
+    """(figure id the briefing names, the figure that stood for it at its as-of)."""
+    corrections: tuple[Correction, ...]
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What the pages are given, for every edition at once."""
+
+    editions: list[Edition]
+    index: Index
+    briefs: list[Brief]
+    corrections: list[Correction]
+
+
+# The fields of an event that anything in `Derived` depends on; the sources' dates count too.
+DERIVED_FROM = (
+    "date", "time", "reported", "time_zone", "sources", "status", "control", "figures", "claims", "updates",
+    "revised", "places", "tags",
+)  # fmt: skip
+
+
+def derived(repository: Repository) -> Derived:
+    """Editions, the index, each edition's brief, and the corrections with the briefings each concerns.
+
+    Depends on the briefings, the quotes, the sources and the `DERIVED_FROM` fields of the events.
+    """
+    index = Index(repository)
+    editions_ = editions(repository, index.knowledge)
+    found = corrections(repository, index.knowledge)
+    found = [Correction(**{**vars(c), "affects": _affected(c, repository, editions_, index.knowledge)}) for c in found]
+    concerning: dict[str, list[Correction]] = {}
+    for correction in found:
+        for edition_id in correction.affects:
+            concerning.setdefault(edition_id, []).append(correction)
+    briefs = []
+    for number, edition in enumerate(editions_):
+        changed = changes(repository, edition, editions_[number - 1] if number else None, index)
+        places = places_in(repository, edition, changed)
+        key_figures = tuple(
+            (f, shown)
+            for f in edition.briefing.key_figures
+            if (shown := index.knowledge.figure(f, edition.at)) is not None
+        )
+        notices = tuple(sorted(concerning.get(edition.id, ()), key=lambda c: (c.at, c.anchor)))
+        briefs.append(Brief(changed, places, index.control.on(edition.at, places), key_figures, notices))
+    return Derived(editions_, index, briefs, found)
+
+
+def control_on(repository: Repository, day: date) -> dict[str, Holding]:
+    """Control of each place as known at the end of `day`."""
+    return Control(repository).on((day, END))

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 from pydantic import BaseModel
 
-from . import derive, escape
-from .model import KINDS, SINGULAR, Event, Repository, json_schema
+from . import derive, escape, known
+from .model import KINDS, SINGULAR, Briefing, Event, Repository, json_schema
 
 DATA_DIR = "data"
 FEED = "feed.xml"
@@ -107,11 +107,17 @@ def collection_schema(kind: str) -> dict[str, Any]:
 
 
 def events_csv(repository: Repository, pieces: Pieces | None = None) -> str:
-    """One row per event: when and how precisely, where, who, its status and claimant, its sources."""
+    """One row per event: when and how precisely, where, who, its status, who claims it, its sources.
+
+    `status_by` is who the current status step names (the claimant of a claim, the party that denies...);
+    `claimant` lists the actors of the event's claims of responsibility (`claims` of kind `responsibility`),
+    by id, whatever the status of each claim. `title` is the title as first written, as in `events.json`,
+    whose `revised` holds the later wordings.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "date", "precision", "approximate", "start", "end", "time", "title", "kind", "places",
-                     "actors", "status", "claimant", "sources"])  # fmt: skip
+    writer.writerow(["id", "date", "precision", "approximate", "start", "end", "time", "reported", "title", "kind",
+                     "places", "actors", "status", "status_by", "claimant", "sources"])  # fmt: skip
     pieces = pieces or Fresh()
     lines = [pieces.of("csv", event_id, event, _line) for event_id, event in repository.events.items()]
     return out.getvalue() + "".join(lines)
@@ -124,13 +130,34 @@ def _line(event_id: str, event: Event) -> str:
 
 
 def _row(event_id: str, event: Event) -> list[str]:
-    current = event.status[-1]
+    """An event's row, from the event alone.
+
+    `reported` is the event's own `reported` field as the analyst wrote it (`2021-08-13`, `2021-08-13 22:30`,
+    `2021-08-13 night`, in the event's time zone), and empty when it has none. The moment an event became known
+    otherwise comes from its sources' publication, but a row is kept between builds for as long as its event is
+    the same object (`Pieces`): a value read from a source would go stale when only the source is edited. The
+    JSON exports carry the sources' `published`, `time` and `time_zone` for whoever needs the rest.
+    """
+    current = event.status[-1] if event.status else None
+    claimants = [claim.claimant for claim in event.claims if claim.kind == "responsibility" and claim.claimant]
     row = [
         event_id, str(event.date), event.date.precision, str(event.date.approximate).lower(),
-        event.date.start.isoformat(), event.date.end.isoformat(), str(event.time or ""), event.title, event.kind,
-        ";".join(event.places), ";".join(event.actors), current.status, current.by or "", ";".join(event.sources),
+        event.date.start.isoformat(), event.date.end.isoformat(), str(event.time or ""), str(event.reported or ""),
+        event.title, event.kind, ";".join(event.places), ";".join(event.actors), current.status if current else "",
+        (current.by or "") if current else "", ";".join(dict.fromkeys(claimants)), ";".join(event.sources),
     ]  # fmt: skip
     return [escape.csv_cell(cell) for cell in row]
+
+
+def _wording(event: Event) -> tuple[str, str | None]:
+    """An event's title and summary as they now read: its latest `revised` wording of each, if any.
+
+    Every wording on record counts, so this needs the event alone; `known.wording` asks when each became known.
+    """
+    title, summary = event.title, event.summary
+    for wording in event.revised:
+        title, summary = wording.title or title, wording.summary or summary
+    return title, summary
 
 
 def _timeline_date(day: Any, clock: time | None = None) -> dict[str, str]:
@@ -141,7 +168,11 @@ def _timeline_date(day: Any, clock: time | None = None) -> dict[str, str]:
 
 
 def timelinejs(repository: Repository) -> dict[str, Any]:
-    """The TimelineJS3 JSON format: one slide per event. TimelineJS renders these texts as HTML."""
+    """The TimelineJS3 JSON format: one slide per event. TimelineJS renders these texts as HTML.
+
+    A slide shows the event as it now reads (its latest `revised` title and summary), then each of its
+    `updates`, oldest first, as a paragraph that starts with its date.
+    """
     slides = [_slide(event_id, event) for event_id, event in _in_order(repository)]
     return {"title": _timeline_title(repository), "events": slides}
 
@@ -166,12 +197,13 @@ def _slide_json(event_id: str, event: Event) -> str:
 
 
 def _slide(event_id: str, event: Event) -> dict[str, Any]:
+    title, summary = _wording(event)
     slide: dict[str, Any] = {
         "unique_id": event_id,
         # TimelineJS takes a clock time; a part of the day ("night") goes in the display date.
         "start_date": _timeline_date(event.date.start, event.time.clock if event.time else None),
-        "text": {"headline": escape.html(event.title), "text": escape.html(event.summary or "")},
-        "group": event.kind,
+        "text": {"headline": escape.html(title), "text": _slide_text(summary, event)},
+        "group": escape.html(_group(event.kind)),
     }
     if event.date.end != event.date.start:
         slide["end_date"] = _timeline_date(event.date.end)
@@ -181,12 +213,35 @@ def _slide(event_id: str, event: Event) -> dict[str, Any]:
     return slide
 
 
+def _slide_text(summary: str | None, event: Event) -> str:
+    """The summary, then each update as `<p>date: text</p>`; every value HTML-escaped."""
+    if not event.updates:
+        return escape.html(summary or "")
+    paragraphs = [summary] if summary else []
+    for update in event.updates:
+        when = f"{update.date}, {update.time}" if update.time else str(update.date)
+        paragraphs.append(f"{when}: {update.text}")
+    return "".join(f"<p>{escape.html(paragraph)}</p>" for paragraph in paragraphs)
+
+
+def _group(kind: str) -> str:
+    """A kind of event as a reader would name it: 'armed-clash' -> 'Armed clash'."""
+    return kind.replace("-", " ").capitalize()
+
+
 def geojson(
     repository: Repository, editions: list[derive.Edition], control: derive.Control | None = None
 ) -> dict[str, Any]:
-    """Places with coordinates, with who holds each as of the latest briefing."""
-    day = editions[-1].briefing.as_of if editions else None
-    holdings = (control or derive.Control(repository)).on(day) if day else {}
+    """Places with coordinates, with who holds each as known at the latest briefing's as-of moment.
+
+    `as_of` is that briefing's date; `known_as_of` the moment the holdings are known at, in ISO 8601: the
+    date, or the date and time with its offset from UTC when the briefing gives a clock time. A briefing
+    as of a part of the day ("evening") gives the date alone: no clock time is made up for it.
+    """
+    latest = editions[-1] if editions else None
+    holdings = (control or derive.Control(repository)).on(latest.at) if latest else {}
+    day = latest.briefing.as_of.isoformat() if latest else None
+    moment = _known_as_of(latest.briefing, repository.site.time_zone) if latest else None
     features = []
     for place_id, place in repository.places.items():
         if place.coordinates is None:
@@ -201,17 +256,25 @@ def geojson(
                 "precision": place.coordinates.precision,
                 "held_by": holding.holder if holding else None,
                 "control_status": holding.status.status if holding else None,
-                "as_of": day.isoformat() if day else None,
+                "as_of": day,
+                "known_as_of": moment,
             },
         })  # fmt: skip
     return {"type": "FeatureCollection", "features": features}
+
+
+def _known_as_of(briefing: Briefing, site_zone: str) -> str:
+    clock = briefing.time.clock if briefing.time else None
+    if clock is None:
+        return briefing.as_of.isoformat()
+    zone = ZoneInfo(briefing.time_zone or site_zone)
+    return datetime.combine(briefing.as_of, clock, zone).isoformat(timespec="minutes")
 
 
 def atom(repository: Repository, site_url: str | None, editions: list[derive.Edition]) -> str:
     """An Atom feed of the FEED_SIZE most recent briefings, newest first, with absolute links."""
     editions = editions[-FEED_SIZE:]
     base = (site_url or repository.site.url or "").rstrip("/") + "/"
-    zone = ZoneInfo(repository.site.time_zone)
     feed = FeedGenerator()
     feed.id(base)
     feed.title(repository.site.title)
@@ -221,10 +284,8 @@ def atom(repository: Repository, site_url: str | None, editions: list[derive.Edi
     feed.language(repository.site.language)
     moments = {}
     for edition in editions:
-        clock = edition.briefing.time.clock if edition.briefing.time and edition.briefing.time.clock else None
-        minutes = derive.minutes(edition.briefing.time) or 0
-        at = clock or time(minutes // 60, minutes % 60)
-        moments[edition.id] = datetime.combine(edition.briefing.as_of, at, zone).astimezone(UTC)
+        # The as-of moment, already in the site's zone whatever the briefing's own; a day with no time, at its start.
+        moments[edition.id] = known.instant(edition.at, repository.site.time_zone).astimezone(UTC)
     feed.updated(max(moments.values(), default=datetime(1970, 1, 1, tzinfo=UTC)))
     for edition in editions:
         briefing = edition.briefing
@@ -232,6 +293,8 @@ def atom(repository: Repository, site_url: str | None, editions: list[derive.Edi
         entry = feed.add_entry(order="prepend")
         entry.id(url)
         entry.title(briefing.title)
+        # Atom requires an author for each entry; a briefing names none, so the site is its author.
+        entry.author(name=repository.site.title)
         entry.link(href=url, rel="alternate")
         entry.updated(moments[edition.id])
         entry.published(moments[edition.id])

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from . import derive, escape
+from . import derive, escape, known
 from .model import NEEDS_CLAIMANT, Repository
 
 _KINDS = {"person": "Person"}
@@ -22,11 +20,7 @@ def _party(repository: Repository, actor_id: str) -> dict[str, str]:
 
 def moment(repository: Repository, edition: derive.Edition) -> str:
     """The as-of moment of a briefing in ISO 8601, in the site's time zone."""
-    minutes = derive.minutes(edition.briefing.time) or 0
-    at = datetime.combine(
-        edition.briefing.as_of, time(minutes // 60, minutes % 60), ZoneInfo(repository.site.time_zone)
-    )
-    return at.isoformat()
+    return known.instant(edition.at, repository.site.time_zone).isoformat()
 
 
 def front_matter(values: dict[str, str]) -> Markup:
@@ -71,11 +65,13 @@ def briefing(repository: Repository, edition: derive.Edition) -> dict[str, str]:
         ],
     }
     claims = []
+    clock = known.Clock(repository)
     for event_id in edition.events:
         event = repository.events[event_id]
-        step = derive.status_on(event.status, b.as_of, event.date.start)
-        if step.status in NEEDS_CLAIMANT and step.by:
-            claims.append({"@type": "Claim", "text": event.title, "author": _party(repository, step.by),
+        step = known.current(event.status, clock.of(event).status, edition.at)
+        if step is not None and step.status in NEEDS_CLAIMANT and step.by:
+            title = known.wording(event, clock.of(event), edition.at)[0]
+            claims.append({"@type": "Claim", "text": title, "author": _party(repository, step.by),
                            **({"datePublished": str(step.date)} if step.date else {})})  # fmt: skip
     if claims:
         document["mentions"] = claims
@@ -95,6 +91,8 @@ def briefing(repository: Repository, edition: derive.Edition) -> dict[str, str]:
 
 
 def _cited(repository: Repository, edition: derive.Edition) -> list[str]:
+    """The sources a briefing cites: only those published by its as-of moment."""
+    clock = known.Clock(repository)
     cited: dict[str, None] = {}
     for event_id in edition.events:
         event = repository.events[event_id]
@@ -103,4 +101,4 @@ def _cited(repository: Repository, edition: derive.Edition) -> list[str]:
     for quote_id in edition.briefing.quotes:
         for source_id in repository.quotes[quote_id].sources:
             cited[source_id] = None
-    return list(cited)
+    return [source_id for source_id in cited if clock.source(source_id) <= edition.at]

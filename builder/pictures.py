@@ -30,10 +30,10 @@ MAX_BARS = 60
 
 
 def colours(holders: list[str], fixed: dict[str, str | None]) -> dict[str, str]:
-    """A colour for each holder: its own if the actor names one, else the palette in id order."""
+    """A colour for each holder: its own if the actor names one, else the palette in the order given."""
     chosen: dict[str, str] = {}
     spare = iter(c for c in PALETTE if c not in fixed.values())
-    for holder in sorted(set(holders)):
+    for holder in dict.fromkeys(holders):
         chosen[holder] = fixed.get(holder) or next(spare, UNKNOWN)
     return chosen
 

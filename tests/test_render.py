@@ -58,14 +58,16 @@ def test_a_briefing_reads_in_the_order_of_a_situation_report(pages: dict[str, st
              "## Key quotes", "## To watch", "## Source notes"]  # fmt: skip
     positions = [text.index(marker) for marker in order]
     assert positions == sorted(positions)
-    assert "[previous briefing](2021-08-12.md)" in text
+    assert "[← Previous briefing](2021-08-12.md)" in text
 
 
-def test_each_briefing_shows_status_as_of_its_own_date(pages: dict[str, str | bytes]) -> None:
+def test_each_briefing_shows_only_what_its_sources_had_published(pages: dict[str, str | bytes]) -> None:
     first, second = str(pages["briefings/2021-08-12.md"]), str(pages["briefings/2021-08-13.md"])
     herat = "#### Taliban claim Herat { #event-herat-captured }\n\n"
-    assert herat + '<span class="status status--claimed">claimed by Taliban</span>' in first
+    # Herat's claim is known only from the reports of the 13th: the briefing of the 12th cannot show it.
+    assert herat not in first and "source-reuters-kandahar-2021-08-13" not in first
     assert herat + '<span class="status status--reported">reported</span>' in second
+    assert "- New: [Taliban claim Herat](#event-herat-captured)" in second
 
 
 def test_source_notes_are_numbered_in_order_of_first_citation(pages: dict[str, str | bytes]) -> None:
@@ -123,13 +125,18 @@ def test_every_event_quote_and_figure_has_a_permalink_somewhere(pages: dict[str,
 
 def test_the_schema_reference_lists_every_field_of_every_kind(pages: dict[str, str | bytes]) -> None:
     from builder.model import KINDS
+    from builder.render.plan import PARTS
 
     text = str(pages["reference.md"])
-    for model in KINDS.values():
+    for model in [*KINDS.values(), *PARTS]:
         for name, info in model.model_fields.items():
             key = str(info.alias or name).replace("_", "&#95;")
             assert f"| **{key}** |" in text, (model.__name__, key)
-    assert "| **status** | one of confirmed, reported, claimed, unverified, disputed, denied, retracted or" in text
+    statuses = "one of confirmed, reported, claimed, unverified, disputed, denied, retracted, or a list"
+    assert f"| **status** | {statuses}" in text
+    # Every mapping a table names is described in a section of its own.
+    for part in PARTS:
+        assert f"\n### {part.__name__}\n" in text
 
 
 @pytest.fixture(scope="module")

@@ -81,7 +81,9 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "status": lambda data: edit(data / HERAT, REPORTED, DENIED),
     "place name": lambda data: edit(data / "places/herat.yaml", "name: Herat", "name: Herāt"),
     "source": lambda data: edit(data / "sources/reuters-kandahar-2021-08-13.yaml", "title: ", "title: Updated, "),
-    "new event": lambda data: shutil.copy(data / "events/ghazni-captured.yaml", data / "events/ghazni-again.yaml"),
+    "new event": lambda data: shutil.copy(
+        data / "events/chaman-crossing-closed.yaml", data / "events/chaman-again.yaml"
+    ),
     "removed quote": lambda data: (data / "quotes/mcconnell-more-support.yaml").unlink(),
     "site": lambda data: edit(data / "site.yaml", "title: ", "title: The "),
     "briefing": lambda data: edit(data / "briefings/2021-08-13.yaml", "summary: >-\n", "summary: >-\n  Revised.\n"),

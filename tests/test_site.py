@@ -230,16 +230,21 @@ figures:
     unit: troops
     by: uk-government
     revises: uk-troops-for-evacuation
+    correction: Britain's statement gave 900 troops; 600 was a misreading.
+    sources: [uk-statement-evacuation-troops]
 """
 
 
 @pytest.mark.slow
-def test_a_revised_figure_cites_only_what_the_corrections_page_shows(tmp_path: Path) -> None:
+def test_a_corrected_figure_cites_only_what_the_corrections_page_shows(tmp_path: Path) -> None:
     data, _ = sample_copy(tmp_path)
     (data / "events" / "uk-raises-evacuation-force.yaml").write_text(REVISED, encoding="utf-8")
     # The revised figure's event cites other sources than the new one: its notes must not be listed unreferenced.
     site = build_site(data, tmp_path / "out")
     text = page_text(site, "corrections/index.html")
-    assert "revised from about 600 troops to 900 troops, according to Britain" in text
+    assert "corrected from about 600 troops to 900 troops. Britain's statement gave 900 troops" in text
     notes = (site / "corrections" / "index.html").read_text(encoding="utf-8")
     assert notes.count('class="footnote-ref"') == notes.count('class="footnote-backref"') == 1
+    # The briefing that published 600 says, in a dated notice, that it was corrected; its link resolves.
+    briefing = page_text(site, "briefings/2021-08-13/index.html")
+    assert "Corrected on 14 August 2021" in briefing and "about 600 troops" in briefing

@@ -106,12 +106,24 @@ class _Templates(BaseLoader):
         return loaders[-1].get_source(environment, template)
 
 
-def by_day(repository: Repository, event_ids: Sequence[str]) -> list[tuple[str, list[str]]]:
-    """Events grouped under the last day they may have happened, newest day first."""
+EARLIER = "Earlier events, newly reported"
+
+
+def by_day(repository: Repository, event_ids: Sequence[str], since: date | None = None) -> list[tuple[str, list[str]]]:
+    """Events grouped under the last day they may have happened, newest day first.
+
+    Events over before `since` (learned of only in a briefing's period) come last, under one heading.
+    """
     groups: dict[date, list[str]] = defaultdict(list)
+    earlier = []
     for event_id in event_ids:
-        groups[repository.events[event_id].date.end].append(event_id)
-    return [(format_day(day), groups[day]) for day in sorted(groups, reverse=True)]
+        day = repository.events[event_id].date.end
+        if since is not None and day < since:
+            earlier.append(event_id)
+        else:
+            groups[day].append(event_id)
+    days = [(format_day(day), groups[day]) for day in sorted(groups, reverse=True)]
+    return [*days, (EARLIER, earlier)] if earlier else days
 
 
 def configure(env: Environment) -> Environment:

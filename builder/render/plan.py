@@ -14,7 +14,21 @@ from typing import Any
 from markupsafe import Markup
 
 from .. import derive, escape, exports, metadata, pictures
-from ..model import KINDS, SINGULAR, Repository, kinds
+from ..model import (
+    KINDS,
+    SINGULAR,
+    Claim,
+    ControlChange,
+    Coordinates,
+    Figure,
+    Original,
+    Repository,
+    Role,
+    StatusStep,
+    Update,
+    Wording,
+    kinds,
+)
 from ..model import reference as model_reference
 from .engine import Job, Later
 from .text import format_day
@@ -30,6 +44,8 @@ ACTORS_PAGE = "actors/index.md"
 DATA_PAGE = "data/index.md"
 REFERENCE_PAGE = "reference.md"
 HOME_RECENT = 10
+# The mappings records are made of, each documented once on the reference page.
+PARTS = (StatusStep, Figure, ControlChange, Claim, Update, Wording, Original, Coordinates, Role)
 
 
 class Plan:
@@ -44,9 +60,16 @@ class Plan:
         self.quotes_newest = sorted(
             repository.quotes, key=lambda q: (quote_day(repository, q) or date.min, q), reverse=True
         )
-        self.palette = _palette(repository, derived.index.control)
+        self.palette = _palette(repository, derived.index.knowledge)
         self.names = {actor_id: actor.short_name or actor.name for actor_id, actor in repository.actors.items()}
-        self.holdings = derived.index.control.on(self.latest_day) if self.latest_day else {}
+        self.latest_at = self.editions[-1].at if self.editions else None
+        self.holdings = derived.index.control.on(self.latest_at) if self.latest_at else {}
+        self.corrections_by_year: dict[int, list[derive.Correction]] = defaultdict(list)
+        for correction in derived.corrections:
+            self.corrections_by_year[correction.day.year].append(correction)
+        self.corrections_pages = _year_pages(CORRECTIONS_PAGE, sorted(self.corrections_by_year, reverse=True))
+        year_page = dict(self.corrections_pages)
+        self.correction_page = {c.anchor: year_page[c.day.year] for c in derived.corrections}
 
     def page(self, path: str, template: str, **context: Any) -> None:
         self.jobs.append(Job(path, template, context))
@@ -64,12 +87,13 @@ def briefings(site: Plan) -> None:
     """A page per dated briefing."""
     repository = site.repository
     briefs = zip(site.editions, site.derived.briefs, strict=True)
-    for number, (edition, (changes, places, holdings)) in enumerate(briefs):
+    for number, (edition, brief) in enumerate(briefs):
         site.page(
             f"{BRIEFINGS_DIR}/{edition.id}.md", "briefing.md", edition=edition, site=repository.site,
             edit=edit_link(repository, site.data_folder, f"briefings/{edition.id}"),
-            changes=changes, previous=site.editions[number - 1] if number else None, holdings=holdings,
-            pictures=Later(_pictures, edition, site.palette, holdings, site.names, places),
+            brief=brief, previous=site.editions[number - 1] if number else None,
+            correction_pages={c.anchor: site.correction_page[c.anchor] for c in brief.corrections},
+            pictures=Later(_pictures, edition, site.palette, brief.holdings, site.names, brief.places),
             meta=Later(_front_matter, edition),
         )  # fmt: skip
 
@@ -108,9 +132,13 @@ def entities(site: Plan) -> None:
             f"places/{place_id}.md", "place.md", at_place[place_id], [], title=place.name, place_id=place_id,
             place=place, holding=site.holdings.get(place_id), as_of=site.latest_day, history=control.history(place_id),
         )  # fmt: skip
+    claimed: dict[str, list[str]] = defaultdict(list)
+    for event_id in site.newest:
+        for claimant in dict.fromkeys(c.claimant for c in repository.events[event_id].claims if c.claimant):
+            claimed[claimant].append(event_id)
     for actor_id, actor in repository.actors.items():
         listings(f"actors/{actor_id}.md", "actor.md", by_actor[actor_id], quoted[actor_id], title=actor.name,
-                 actor_id=actor_id, actor=actor)  # fmt: skip
+                 actor_id=actor_id, actor=actor, claimed=claimed[actor_id])  # fmt: skip
     tagged = _tagged(repository, site.newest, site.quotes_newest)
     site.page(TAGS_PAGE, "tags.md", tagged=tagged)
     for tag, (events, quotes) in tagged.items():
@@ -135,19 +163,18 @@ def registries(site: Plan) -> None:
     site.page(PLACES_PAGE, "places.md", as_of=site.latest_day, holdings=site.holdings, map=whole_map)
     site.page(ACTORS_PAGE, "actors.md")
     kinds = [(kind, SINGULAR[kind], model_reference(model)) for kind, model in KINDS.items()]
-    site.page(REFERENCE_PAGE, "reference.md", kinds=kinds)
+    site.page(REFERENCE_PAGE, "reference.md", kinds=kinds, parts=[
+        (part.__name__, (part.__doc__ or "").strip().splitlines()[0], model_reference(part)) for part in PARTS
+    ])  # fmt: skip
     site.page(DATA_PAGE, "data.md", kinds=exports.kinds_described(), singular=SINGULAR, feed=exports.FEED,
               feed_size=exports.FEED_SIZE)  # fmt: skip
 
 
 def corrections(site: Plan) -> None:
     """The corrections log: its latest year, with a page for each earlier year."""
-    by_year: dict[int, list[derive.Correction]] = defaultdict(list)
-    for correction in derive.corrections(site.repository):
-        by_year[correction.day.year].append(correction)
-    links = _year_pages(CORRECTIONS_PAGE, sorted(by_year, reverse=True))
+    links = site.corrections_pages
     for year, path in links:
-        site.page(path, "corrections.md", corrections=by_year[year], year=year, years=links)
+        site.page(path, "corrections.md", corrections=site.corrections_by_year[year], year=year, years=links)
     if not links:
         site.page(CORRECTIONS_PAGE, "corrections.md", corrections=[], year=None, years=[])
 
@@ -155,7 +182,9 @@ def corrections(site: Plan) -> None:
 def home(site: Plan) -> None:
     """The home page: the latest briefing and the most recent before it."""
     recent = list(reversed(site.editions))
-    site.page("index.md", "home.md", latest=recent[0] if recent else None, recent=recent[1 : HOME_RECENT + 1],
+    brief = site.derived.briefs[-1] if recent else None
+    site.page("index.md", "home.md", latest=recent[0] if recent else None, brief=brief,
+              recent=recent[1 : HOME_RECENT + 1],
               site=site.repository.site, archive=ARCHIVE_PAGE)  # fmt: skip
 
 
@@ -249,9 +278,16 @@ def _tagged(repository: Repository, events: list[str], quotes: list[str]) -> dic
     return dict(sorted(tagged.items()))
 
 
-def _palette(repository: Repository, control: derive.Control) -> dict[str, str]:
-    """One colour per actor that ever holds a place, the same on every page."""
-    holders = [change.to for changes in control.by_place.values() for _, change in changes]
+def _palette(repository: Repository, knowledge: derive.Knowledge) -> dict[str, str]:
+    """One colour per actor that ever holds a place, the same on every page.
+
+    Handed out in the order the holders became known, so later news never recolours an earlier briefing's map.
+    """
+    first: dict[str, derive.Key] = {}
+    for event_id, event in repository.events.items():
+        for change, moments in zip(event.control, knowledge.events[event_id].control, strict=True):
+            first[change.to] = min(first.get(change.to, moments[0]), *moments)
+    holders = sorted(first, key=lambda holder: (first[holder], holder))
     return pictures.colours(holders, {actor_id: actor.colour for actor_id, actor in repository.actors.items()})
 
 
@@ -279,7 +315,10 @@ def _pictures(
     used = _used(palette, holdings)
     counts: dict[date, int] = defaultdict(int)
     for event_id in edition.events:
-        counts[repository.events[event_id].date.end] += 1
+        ended = repository.events[event_id].date.end
+        # Events learned of in the period but over before it are listed, not charted: the chart is of the period.
+        if edition.since is None or ended >= edition.since:
+            counts[ended] += 1
     if edition.since:
         counts.setdefault(max(edition.since, min(counts, default=edition.since)), 0)
     on_map = {place: repository.places[place] for place in sorted(places)}

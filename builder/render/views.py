@@ -8,8 +8,20 @@ from types import SimpleNamespace
 
 from markupsafe import Markup
 
-from .. import derive, escape
-from ..model import NEEDS_CLAIMANT, ControlChange, Event, Quote, Repository, Source, StatusStep, is_right_to_left
+from .. import derive, escape, known
+from ..derive import FOREVER
+from ..known import Key
+from ..model import (
+    NEEDS_CLAIMANT,
+    Claim,
+    ControlChange,
+    Event,
+    Quote,
+    Repository,
+    Source,
+    StatusStep,
+    is_right_to_left,
+)
 from .text import format_date, format_figure, format_time, language_name
 
 TIMELINE_DIR = "timeline"
@@ -104,6 +116,11 @@ def quote_month(repository: Repository, quote_id: str) -> str:
     return month_key(day) if day else UNDATED
 
 
+def _sentence(text: str) -> str:
+    """`text` ending as a sentence does, whether or not its author ended it."""
+    return text if text.rstrip().endswith((".", "!", "?", "…")) else f"{text}."
+
+
 class Shown(SimpleNamespace):
     """A record as a template shows it. Attributes, not dict keys: Jinja looks names up as attributes first."""
 
@@ -129,6 +146,8 @@ class View:
         # Homes read the records they place through this view's repository, so a page that links
         # to a record depends on what decides where the record lives.
         self.homes = Homes(repository)
+        self._clock: known.Clock | None = None
+        self._known: dict[str, known.Known] = {}
 
     def link(self, target: str, anchor: str = "") -> Markup:
         """A relative link from this page to `target` (a page path), with an optional anchor."""
@@ -167,21 +186,61 @@ class View:
             return f"{step.status} by {self.actor(step.by)}"
         return step.status
 
-    def history(self, steps: list[StatusStep], fallback: date, until: date | None = None) -> list[Shown]:
-        shown = [s for s in steps if until is None or (s.date.start if s.date else fallback) <= until]
+    @property
+    def clock(self) -> known.Clock:
+        """When each of this page's records became known; it reads the sources through this page's repository."""
+        if self._clock is None:
+            self._clock = known.Clock(self.repository)
+        return self._clock
+
+    def facts(self, event_id: str) -> known.Known:
+        """When the event and each of its assertions became known."""
+        found = self._known.get(event_id)
+        if found is None:
+            found = self._known[event_id] = self.clock.of(self.repository.events[event_id])
+        return found
+
+    def sources(self, ids: list[str], at: Key) -> list[str]:
+        """The sources among `ids` published by `at`: a briefing cites nothing published after it."""
+        return ids if at == FOREVER else [s for s in ids if self.clock.source(s) <= at]
+
+    def title(self, event_id: str, at: Key | None = None) -> str:
+        """An event's title as known at `at`."""
+        event = self.repository.events[event_id]
+        # Most events are never reworded: their title needs no knowing when.
+        return known.wording(event, self.facts(event_id), at or FOREVER)[0] if event.revised else event.title
+
+    def history(self, steps: list[StatusStep], moments: tuple[Key, ...], at: Key) -> list[Shown]:
         return [
             Shown(words=self.status_words(s), date=format_date(s.date) if s.date else "", note=s.note, step=s)
-            for s in shown
+            for s, moment in zip(steps, moments, strict=True)
+            if moment <= at
         ]
 
-    def event(self, event_id: str, on: date | None = None) -> Shown:
+    def control_history(self, event_id: str, change: ControlChange) -> list[Shown]:
+        """Every status of a control change, as known now."""
+        event = self.repository.events[event_id]
+        number = list(event.control).index(change)
+        return self.history(change.status, self.facts(event_id).control[number], FOREVER)
+
+    def event(self, event_id: str, at: Key | None = None) -> Shown:
+        """An event as known at `at` (a briefing's as-of moment), or as known now."""
+        at = at or FOREVER
         event: Event = self.repository.events[event_id]
-        current = derive.status_on(event.status, on, event.date.start) if on else event.status[-1]
-        steps = self.history(event.status, event.date.start, on)
-        cited = self.notes.later(event.sources, *[s.sources for s in event.status if s in [x.step for x in steps]])
+        facts = self.facts(event_id)
+        current = known.current(event.status, facts.status, at) or event.status[0]
+        steps = self.history(event.status, facts.status, at)
+        title, summary = known.wording(event, facts, at)
+        shown_steps = [x.step for x in steps]
+        cited = self.notes.later(
+            self.sources(event.sources, at),
+            *[self.sources(s.sources, at) for s in event.status if s in shown_steps],
+        )
         return Shown(
             id=event_id,
             event=event,
+            title=title,
+            summary=summary,
             date=format_date(event.date),
             time=format_time(event.time),
             status=current.status,
@@ -190,13 +249,40 @@ class View:
             note=current.note,
             places=[(self.place(p), self.link(f"places/{p}.md")) for p in event.places],
             tags=[(tag, self.link(f"tags/{tag}.md")) for tag in event.tags],
-            control=[self.control(c, event, on) for c in event.control],
-            figures=[self.figure(f.id) for f in event.figures],
+            control=[
+                self.control(c, event, moments, at)
+                for c, moments in zip(event.control, facts.control, strict=True)
+                if moments[0] <= at
+            ],
+            figures=[
+                self.figure(f.id, at) for f, moment in zip(event.figures, facts.figures, strict=True) if moment <= at
+            ],
+            claims=[
+                self.claim(c, event, moments, at)
+                for c, moments in zip(event.claims, facts.claims, strict=True)
+                if moments[0] <= at
+            ],
+            updates=[
+                Shown(date=format_date(u.date), text=u.text, cite=self.notes.later(self.sources(u.sources, at)))
+                for u, moment in zip(event.updates, facts.updates, strict=True)
+                if moment <= at
+            ],
+            reworded=self.reworded(event) if at == FOREVER else [],
             cite=cited,
         )
 
-    def control(self, change: ControlChange, event: Event, on: date | None) -> Shown:
-        current = derive.status_on(change.status, on, event.date.start) if on else change.status[-1]
+    def reworded(self, event: Event) -> list[Shown]:
+        """The earlier wordings of an event, each with the day it gave way, for its page of record."""
+        shown, title, summary = [], event.title, event.summary
+        for wording in event.revised:
+            earlier = Shown(until=format_date(wording.date), correction=wording.correction)
+            earlier.title, earlier.summary = (title if wording.title else None), (summary if wording.summary else None)
+            shown.append(earlier)
+            title, summary = wording.title or title, wording.summary or summary
+        return shown
+
+    def control(self, change: ControlChange, event: Event, moments: tuple[Key, ...], at: Key) -> Shown:
+        current = known.current(change.status, moments, at) or change.status[0]
         if change.how == "held":
             words = f"{self.place(change.place)}: still held by {self.actor(change.to)}"
         elif change.from_:
@@ -209,10 +295,31 @@ class View:
             words=words,
             status=current.status,
             status_words=self.status_words(current),
-            cite=self.notes.later(change.sources, current.sources),
+            cite=self.notes.later(self.sources(change.sources, at), self.sources(current.sources, at)),
         )
 
-    def figure(self, figure_id: str) -> Shown:
+    def claim_words(self, claim: Claim) -> str:
+        """What a claim says, without its status: who claims responsibility, or the characterisation and by whom."""
+        if claim.kind == "responsibility":
+            words = f"Responsibility claimed by {self.actor(claim.claimant)}" if claim.claimant else "Responsibility"
+            return f"{words}: {claim.text}" if claim.text else words
+        said = f"“{claim.text}”" if claim.text else "A characterisation"
+        return f"{said}, according to {self.actor(claim.by)}" if claim.by else said
+
+    def claim(self, claim: Claim, event: Event, moments: tuple[Key, ...], at: Key) -> Shown:
+        current = known.current(claim.status, moments, at) or claim.status[0]
+        steps = self.history(claim.status, moments, at)
+        return Shown(
+            words=self.claim_words(claim),
+            claimant=claim.claimant if claim.kind == "responsibility" else None,
+            status=current.status,
+            status_words=self.status_words(current),
+            history=steps if len(steps) > 1 else [],
+            cite=self.notes.later(self.sources(claim.sources or event.sources, at), self.sources(current.sources, at)),
+        )
+
+    def figure(self, figure_id: str, at: Key | None = None) -> Shown:
+        at = at or FOREVER
         event_id, figure = self.repository.figures[figure_id]
         event = self.repository.events[event_id]
         return Shown(
@@ -222,10 +329,60 @@ class View:
             by=self.actor(figure.by),
             as_of=format_date(figure.as_of or event.date),
             event_id=event_id,
-            cite=self.notes.later(figure.sources or event.sources),
+            cite=self.notes.later(self.sources(figure.sources or event.sources, at)),
         )
 
-    def quote(self, quote_id: str) -> Shown:
+    def event_changes(self, change: derive.EventChange) -> str:
+        """What became known about an event, in words: each part old -> new, one line for the event."""
+        event = self.repository.events[change.event_id]
+        parts = []
+        if change.status:
+            old, new = change.status
+            parts.append(f"{self.status_words(old)} → {self.status_words(new)}")
+        if change.title:
+            parts.append(f"retitled from “{change.title[0]}”")
+        if change.summary:
+            parts.append("summary revised")
+        for number, old_step, new_step in change.claims:
+            words = self.claim_words(event.claims[number])
+            if old_step is None:
+                parts.append(f"new claim: {words} ({self.status_words(new_step)})")
+            else:
+                parts.append(f"{words}: {self.status_words(old_step)} → {self.status_words(new_step)}")
+        parts += [f"update: {event.updates[number].text}" for number in change.updates]
+        return "; ".join(parts)
+
+    def control_change(self, before: derive.Holding | None, after: derive.Holding | None) -> str:
+        """A place's holder as known before -> now, with the status it is known by."""
+        if after is None:
+            return f"{self.actor(before.holder) if before else 'unknown'} → no longer on record (withdrawn)"
+        now = f"{self.actor(after.holder)} ({self.status_words(after.status)})"
+        if before is None:
+            held = "still held by" if after.change.how == "held" else f"{after.change.how} by"
+            return f"{held} {now}, first recorded"
+        if before.holder == after.holder:
+            return f"{self.actor(after.holder)}, {self.status_words(before.status)} → {self.status_words(after.status)}"
+        return f"{self.actor(before.holder)} → {now}"
+
+    def correction_words(self, correction: derive.Correction) -> str:
+        """What a correction or retraction concerns, and what it says."""
+        event = self.repository.events[correction.event_id]
+        title = f"“{event.title}”"
+        subject = (
+            title
+            if correction.what == "the event"
+            else f"{correction.what[:1].upper()}{correction.what[1:]}, in {title}"
+        )
+        if correction.figure_id:
+            figure = self.repository.figures[correction.figure_id][1]
+            old = self.repository.figures.get(figure.revises or "")
+            was = f" from {format_figure(old[1])}" if old else ""
+            subject = f"{figure.label}: corrected{was} to {format_figure(figure)}"
+        elif correction.step is not None:
+            subject += f": now {self.status_words(correction.step)}"
+        return _sentence(f"{subject}. {correction.text}" if correction.text else subject)
+
+    def quote(self, quote_id: str, at: Key | None = None) -> Shown:
         quote: Quote = self.repository.quotes[quote_id]
         original = quote.original
         return Shown(
@@ -239,5 +396,5 @@ class View:
                 f"Translated by {quote.translated_by}" if quote.translated_by else "Translation" if original else ""
             ),
             tags=[(tag, self.link(f"tags/{tag}.md")) for tag in quote.tags],
-            cite=self.notes.later(quote.sources),
+            cite=self.notes.later(self.sources(quote.sources, at or FOREVER)),
         )

@@ -112,8 +112,11 @@ def _run(
 
 
 def _derives_alike(before: Repository, after: Repository, changed_records: dict[str, set[str]]) -> bool:
-    """Whether no briefing or quote changed, and every event that did kept its `derive.DERIVED_FROM` fields."""
-    if changed_records["briefings"] or changed_records["quotes"]:
+    """Whether no briefing, quote or source changed, and every event that did kept its `derive.DERIVED_FROM` fields.
+
+    A source's publication moment is when what cites it became known, so any changed source counts.
+    """
+    if changed_records["briefings"] or changed_records["quotes"] or changed_records["sources"]:
         return False
     for key in changed_records["events"]:
         old, new = before.events.get(key), after.events.get(key)
