@@ -11,7 +11,7 @@ DATA ?= briefings
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site serve check changes test test-fast lint bench schemas update-golden lock clean
+.PHONY: site serve check changes frozen test test-fast lint bench schemas update-golden lock clean
 
 # Every file pip installs must match a hash in requirements.lock, pip included, and the project is
 # built by the locked setuptools: nothing unpinned is downloaded.
@@ -52,6 +52,9 @@ BASE ?= origin/main
 
 changes: $(STAMP) ## Markdown summary of the content changed since BASE (default origin/main)
 	$(BIN)/briefings changes $(BASE) --data $(DATA) | tee -a "$${GITHUB_STEP_SUMMARY:-/dev/null}"
+
+frozen: $(STAMP) ## validate, then fail on any change to a briefing published at BASE (default origin/main)
+	$(BIN)/briefings check --data $(DATA) --base $(BASE)
 
 test: $(STAMP) $(AXE) ## run every test
 	$(BIN)/python -m pytest

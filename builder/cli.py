@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import pipeline
+from . import frozen, pipeline
 from .handwritten import ClashError
 from .model import KINDS, SINGULAR
 from .parallel import ChildError
@@ -29,6 +29,11 @@ def _parser() -> argparse.ArgumentParser:
         choices=["text", "github", "json"],
         default="github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text",
         help="text (default), github (workflow annotations; default in GitHub Actions) or json",
+    )
+    check.add_argument(
+        "--base",
+        metavar="REF",
+        help="also fail on any change to a briefing published at this git revision, e.g. origin/main",
     )
     build = commands.add_parser("build", help="validate, then write the site's pages into docs/generated")
     build.add_argument("--data", type=Path, default=Path("briefings"), help="the data folder (default: briefings)")
@@ -62,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit:
         return int(exit.code or 0)
     if args.command == "check":
-        return _check(args.data, args.format)
+        return _check(args.data, args.format, args.base)
     if args.command == "build":
         return _build(args.data, args.docs)
     if args.command == "site":
@@ -138,7 +143,7 @@ def _publish(config: Path) -> int:
     return 0
 
 
-def _check(data: Path, output: str) -> int:
+def _check(data: Path, output: str, base: str | None = None) -> int:
     if not data.is_dir():
         print(f"briefings: no data folder at {data}; pass --data DIR", file=sys.stderr)
         return 2
@@ -151,6 +156,19 @@ def _check(data: Path, output: str) -> int:
         return 2
     else:
         problems = []
+    # Published briefings are compared only once the data is valid: an invalid side cannot be rendered.
+    if base is not None and not problems:
+        try:
+            problems = frozen.check(data, base, repository)
+        except ValueError as error:
+            print(f"briefings: {error}", file=sys.stderr)
+            return 2
+        except OSError as error:
+            print(f"briefings: cannot read the data at {base}: {error.strerror or error}", file=sys.stderr)
+            return 2
+        except ChildError as error:
+            print(f"briefings: {str(error).strip().splitlines()[-1]}", file=sys.stderr)
+            return 1
     if output == "json":
         print(format_json(problems))
     elif output == "github":
@@ -158,12 +176,15 @@ def _check(data: Path, output: str) -> int:
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             with open(summary, "a", encoding="utf-8") as stream:
-                stream.write(job_summary(problems))
+                title = "Briefings check" if base is None else f"Published briefings since {base}"
+                stream.write(job_summary(problems, title))
     elif problems:
         print(format_text(problems))
     if not problems and output == "text":
         counts = ", ".join(f"{len(getattr(repository, kind))} {kind}" for kind in KINDS)
         print(f"no problems found ({counts})")
+        if base is not None:
+            print(f"no briefing published at {base} would change")
     return 1 if problems else 0
 
 

@@ -204,11 +204,22 @@ def test_workflow_runs_only_the_readmes_commands() -> None:
         for job, j in workflow["jobs"].items()
     }
     assert commands == {
-        "check": ["make check", "make changes"],
+        "check": ["make check", "make changes", "make frozen"],
         "test": ["make lint", "make test"],
         "build": ["make site"],
         "deploy": [],
     }
+
+
+def test_pull_requests_fail_on_a_change_to_a_published_briefing() -> None:
+    check = load_workflow()["jobs"]["check"]
+    (frozen,) = [step for step in steps(check) if step.get("run", "").strip() == "make frozen"]
+    assert evaluate(frozen.get("if"), PULL_REQUEST)
+    assert not evaluate(frozen.get("if"), MAIN_PUSH)
+    assert frozen["env"]["BASE"] == "origin/${{ github.base_ref }}"
+    # The job has the base branch's history, as `make changes` needs too.
+    assert steps(check)[0]["with"]["fetch-depth"] == 0
+    assert makefile_recipe("frozen") == ["briefings check --data $(DATA) --base $(BASE)"]
 
 
 def test_command_check_catches_an_undocumented_command() -> None:

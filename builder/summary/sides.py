@@ -28,12 +28,12 @@ _GIT_LOCATORS = (
 )
 
 
-def git(args: Sequence[str], cwd: Path) -> bytes:
-    """Git's output for `args`, run in `cwd` on the repository there; ValueError with git's message if it fails."""
+def git(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> bytes:
+    """Git's output for `args` fed `stdin`, run in `cwd` on the repository there; ValueError with git's message."""
     env = {name: value for name, value in os.environ.items() if name not in _GIT_LOCATORS}
     try:
         result = subprocess.run(
-            ["git", "--literal-pathspecs", *args], cwd=cwd, env=env, capture_output=True, check=False
+            ["git", "--literal-pathspecs", *args], cwd=cwd, env=env, input=stdin, capture_output=True, check=False
         )
     except FileNotFoundError:
         raise ValueError("git is not installed, or not on the PATH") from None
