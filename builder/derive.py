@@ -158,7 +158,12 @@ def _periods(
         for high, low, event_id in spans[bisect_left(spans, (begin,)) :]:
             if low <= at and low <= high:
                 chosen[index].add(event_id)
-        chosen[index].update(e for _, e in points[bisect_left(points, (begin,)) : bisect_right(points, (at, "\uffff"))])
+        # Whatever became known since the previous edition is in, even when `since` starts the period later.
+        if index and keys[index - 1] < begin:
+            first = bisect_right(points, (keys[index - 1], "\uffff"))
+        else:
+            first = bisect_left(points, (begin,))
+        chosen[index].update(e for _, e in points[first : bisect_right(points, (at, "\uffff"))])
     for index, (_, briefing) in enumerate(ordered):
         chosen[index] = {e for e in chosen[index] if _in_scope(repository.events[e], briefing)}
     return chosen
@@ -266,13 +271,18 @@ class Control:
             then, today = self.holding(place, before), self.holding(place, now)
             if then is None and today is None:
                 continue
-            if then is None or today is None or (then.holder, then.status) != (today.holder, today.status):
+            if then is None or today is None or then.holder != today.holder or not same(then.status, today.status):
                 moved.append((place, then, today))
         return moved
 
     def history(self, place: str) -> list[tuple[str, ControlChange]]:
         """Every control change at `place`, oldest first."""
         return list(self.by_place.get(place, ()))
+
+
+def same(first: StatusStep, second: StatusStep) -> bool:
+    """Whether two steps tell a reader the same: the same status, by the same actor."""
+    return (first.status, first.by) == (second.status, second.by)
 
 
 Revision = Literal["new", "update", "correction"]
@@ -284,7 +294,8 @@ class EventChange:
 
     event_id: str
     status: tuple[StatusStep, StatusStep] | None = None
-    title: tuple[str, str] | None = None
+    title: bool = False
+    """Whether its title was reworded: the page reads both wordings from the record."""
     summary: bool = False
     claims: tuple[tuple[int, StatusStep | None, StatusStep], ...] = ()
     updates: tuple[int, ...] = ()
@@ -362,13 +373,13 @@ def _event_change(event_id: str, event: Event, moments: Known, before: Key, now:
     if not any(_between(before, now, moment) for moment in moments.moments()):
         return None
     old, new = known.current(event.status, moments.status, before), known.current(event.status, moments.status, now)
-    status = (old, new) if old is not None and new is not None and old is not new else None
+    status = (old, new) if old is not None and new is not None and not same(old, new) else None
     old_words, new_words = known.wording(event, moments, before), known.wording(event, moments, now)
-    title = (old_words[0], new_words[0]) if old_words[0] != new_words[0] else None
+    title = old_words[0] != new_words[0]
     claims = []
     for number, (claim, steps) in enumerate(zip(event.claims, moments.claims, strict=True)):
         then, today = known.current(claim.status, steps, before), known.current(claim.status, steps, now)
-        if today is not None and then is not today:
+        if today is not None and (then is None or not same(then, today)):
             claims.append((number, then, today))
     updates = tuple(n for n, moment in enumerate(moments.updates) if _between(before, now, moment))
     found = EventChange(event_id, status, title, old_words[1] != new_words[1], tuple(claims), updates)
@@ -386,22 +397,27 @@ def places_in(repository: Repository, edition: Edition, changes: Changes) -> set
 
 
 CorrectionKind = Literal["correction", "retraction"]
+Part = Literal["status", "control", "claim", "figure", "wording"]
 
 
 @dataclass(frozen=True)
 class Correction:
-    """A correction (an error fixed) or a retraction (a claim withdrawn), when it became known and what it concerns."""
+    """A correction (an error fixed) or a retraction (a claim withdrawn), when it became known and what it concerns.
+
+    What it concerns is a place in its event (`part`, the number of the control change, claim or wording
+    `number`), not words: the pages name it from the records as they read them.
+    """
 
     at: Key
     event_id: str
-    what: str
-    """What it corrects, in words: 'the event', 'control of Kandahar airport', 'a claim', 'a figure', 'the wording'."""
+    part: Part
     kind: CorrectionKind
     anchor: str
+    """Where the corrections log shows it: from its place in the records, so adding another never moves it."""
+    number: int | None = None
     text: str | None = None
     step: StatusStep | None = None
     figure_id: str | None = None
-    wording: int | None = None
     sources: tuple[str, ...] = ()
     affects: tuple[str, ...] = field(default=(), compare=False)
     """The briefings published before it that showed what it corrects."""
@@ -412,9 +428,9 @@ class Correction:
 
 
 def _corrected(step: StatusStep) -> CorrectionKind | None:
-    if step.correction:
-        return "correction"
-    return "retraction" if step.status == "retracted" else None
+    if step.status == "retracted":
+        return "retraction"
+    return "correction" if step.correction else None
 
 
 def corrections(repository: Repository, knowledge: Knowledge | None = None) -> list[Correction]:
@@ -423,58 +439,62 @@ def corrections(repository: Repository, knowledge: Knowledge | None = None) -> l
     found: list[Correction] = []
     for event_id, event in repository.events.items():
         moments = knowledge.events[event_id]
-        items: list[tuple[Key, str, CorrectionKind, dict[str, object]]] = []
-        groups = [("the event", event.status, moments.status, event.sources)]
-        groups += [
-            (f"control of {repository.places[c.place].name}", c.status, steps, c.sources or event.sources)
-            for c, steps in zip(event.control, moments.control, strict=True)
-            if c.place in repository.places
+        groups: list[tuple[Part, int | None, list[StatusStep], tuple[Key, ...], list[str]]] = [
+            ("status", None, event.status, moments.status, event.sources)
         ]
         groups += [
-            (f"the claim “{known.claim_words(c)}”", c.status, steps, c.sources or event.sources)
-            for c, steps in zip(event.claims, moments.claims, strict=True)
+            ("control", n, c.status, steps, c.sources or event.sources)
+            for n, (c, steps) in enumerate(zip(event.control, moments.control, strict=True))
         ]
-        for what, steps, keys, inherited in groups:
-            for step, moment in zip(steps, keys, strict=True):
+        groups += [
+            ("claim", n, c.status, steps, c.sources or event.sources)
+            for n, (c, steps) in enumerate(zip(event.claims, moments.claims, strict=True))
+        ]
+        for part, number, steps, keys, inherited in groups:
+            where = part if number is None else f"{part}-{number}"
+            for index, (step, moment) in enumerate(zip(steps, keys, strict=True)):
                 kind = _corrected(step)
                 if kind:
-                    text = step.correction or step.note
-                    items.append((moment, what, kind, {"step": step, "text": text,
-                                                        "sources": tuple(step.sources or inherited)}))  # fmt: skip
+                    found.append(Correction(
+                        moment, event_id, part, kind, f"correction-{event_id}-{where}-{index}", number,
+                        step.correction or step.note, step, sources=tuple(step.sources or inherited),
+                    ))  # fmt: skip
         for figure, moment in zip(event.figures, moments.figures, strict=True):
             if figure.revises and figure.correction:
-                items.append((moment, "a figure", "correction", {"figure_id": figure.id, "text": figure.correction,
-                                                                  "sources": tuple(figure.sources)}))  # fmt: skip
+                found.append(Correction(
+                    moment, event_id, "figure", "correction", f"correction-{event_id}-figure-{figure.id}",
+                    text=figure.correction, figure_id=figure.id, sources=tuple(figure.sources),
+                ))  # fmt: skip
         for number, (wording, moment) in enumerate(zip(event.revised, moments.revised, strict=True)):
             if wording.correction:
-                items.append((moment, "the wording", "correction", {"wording": number, "text": wording.correction,
-                                                                     "sources": tuple(wording.sources)}))  # fmt: skip
-        for number, (moment, what, kind, extra) in enumerate(items, 1):
-            found.append(Correction(moment, event_id, what, kind, f"correction-{event_id}-{number}", **extra))  # type: ignore[arg-type]
+                found.append(Correction(
+                    moment, event_id, "wording", "correction", f"correction-{event_id}-revised-{number}", number,
+                    wording.correction, sources=tuple(wording.sources),
+                ))  # fmt: skip
     return sorted(found, key=lambda c: (c.at, c.event_id, c.anchor), reverse=True)
 
 
-def _affected(
-    correction: Correction, repository: Repository, editions: list[Edition], knowledge: Knowledge
-) -> tuple[str, ...]:
-    """The editions published before a correction that showed the event or the figure it corrects."""
-    revised = repository.figures[correction.figure_id][1].revises if correction.figure_id else None
-    # A figure's correction concerns the pages that showed the figure it replaces, wherever that was given.
-    event_id = repository.figures[revised][0] if revised in repository.figures else correction.event_id
-    shown = []
-    for edition in editions:
-        if edition.at >= correction.at:
-            break
-        figures = [knowledge.figure(f, edition.at) for f in edition.briefing.key_figures]
-        if revised:
-            on_page = revised in figures or event_id in edition.events
-        else:
-            on_page = event_id in edition.events or any(
-                f is not None and repository.figures[f][0] == event_id for f in figures
-            )
-        if on_page:
-            shown.append(edition.id)
-    return tuple(shown)
+def _shown(correction: Correction, repository: Repository, edition: Edition, brief: Brief, index: Index) -> bool:
+    """Whether `edition`'s page showed, at its as-of, what `correction` corrects."""
+    knowledge, at = index.knowledge, edition.at
+    moments = knowledge.events[correction.event_id]
+    on_timeline = correction.event_id in edition.events
+    if correction.part == "figure" and correction.figure_id:
+        # The figure it replaces, wherever that was given: on its event, or as a key figure.
+        revised = repository.figures[correction.figure_id][1].revises
+        if revised not in repository.figures or knowledge.figures[revised] > at:
+            return False
+        shown = {figure for _, figure in brief.key_figures}
+        return revised in shown or repository.figures[revised][0] in edition.events
+    if correction.part == "control" and correction.number is not None:
+        if moments.control[correction.number][0] > at:
+            return False
+        change = repository.events[correction.event_id].control[correction.number]
+        mapped = brief.holdings.get(change.place)
+        return on_timeline or (mapped is not None and mapped.change is change)
+    if correction.part == "claim" and correction.number is not None:
+        return on_timeline and moments.claims[correction.number][0] <= at
+    return on_timeline
 
 
 @dataclass(frozen=True)
@@ -486,7 +506,7 @@ class Brief:
     holdings: dict[str, Holding]
     key_figures: tuple[tuple[str, str], ...]
     """(figure id the briefing names, the figure that stood for it at its as-of)."""
-    corrections: tuple[Correction, ...]
+    corrections: tuple[Correction, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -499,7 +519,8 @@ class Derived:
     corrections: list[Correction]
 
 
-# The fields of an event that anything in `Derived` depends on; the sources' dates count too.
+# The fields of an event that anything in `Derived` depends on; the sources' dates count too. Words
+# (titles, summaries, names) are not among them: the pages read those from the records themselves.
 DERIVED_FROM = (
     "date", "time", "reported", "time_zone", "sources", "status", "control", "figures", "claims", "updates",
     "revised", "places", "tags",
@@ -513,12 +534,6 @@ def derived(repository: Repository) -> Derived:
     """
     index = Index(repository)
     editions_ = editions(repository, index.knowledge)
-    found = corrections(repository, index.knowledge)
-    found = [Correction(**{**vars(c), "affects": _affected(c, repository, editions_, index.knowledge)}) for c in found]
-    concerning: dict[str, list[Correction]] = {}
-    for correction in found:
-        for edition_id in correction.affects:
-            concerning.setdefault(edition_id, []).append(correction)
     briefs = []
     for number, edition in enumerate(editions_):
         changed = changes(repository, edition, editions_[number - 1] if number else None, index)
@@ -528,8 +543,32 @@ def derived(repository: Repository) -> Derived:
             for f in edition.briefing.key_figures
             if (shown := index.knowledge.figure(f, edition.at)) is not None
         )
-        notices = tuple(sorted(concerning.get(edition.id, ()), key=lambda c: (c.at, c.anchor)))
-        briefs.append(Brief(changed, places, index.control.on(edition.at, places), key_figures, notices))
+        briefs.append(Brief(changed, places, index.control.on(edition.at, places), key_figures))
+    # Where each event, holding and key figure shows, so a correction is tested only against those editions.
+    showing: dict[str, set[int]] = {}
+    for number, (edition, brief) in enumerate(zip(editions_, briefs, strict=True)):
+        for event_id in (*edition.events, *(h.event_id for h in brief.holdings.values())):
+            showing.setdefault(event_id, set()).add(number)
+        for _, figure_id in brief.key_figures:
+            showing.setdefault(repository.figures[figure_id][0], set()).add(number)
+    found = []
+    concerning: dict[int, list[Correction]] = {}
+    for correction in corrections(repository, index.knowledge):
+        revised = repository.figures[correction.figure_id][1].revises if correction.figure_id else None
+        subject = repository.figures[revised][0] if revised in repository.figures else correction.event_id
+        affected = [
+            number
+            for number in sorted(showing.get(subject, ()))
+            if editions_[number].at < correction.at
+            and _shown(correction, repository, editions_[number], briefs[number], index)
+        ]
+        correction = Correction(**{**vars(correction), "affects": tuple(editions_[n].id for n in affected)})
+        found.append(correction)
+        for number in affected:
+            concerning.setdefault(number, []).append(correction)
+    for number, notices in concerning.items():
+        ordered = tuple(sorted(notices, key=lambda c: (c.at, c.anchor)))
+        briefs[number] = Brief(**{**vars(briefs[number]), "corrections": ordered})
     return Derived(editions_, index, briefs, found)
 
 

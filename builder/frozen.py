@@ -32,7 +32,8 @@ LATER_END = "<!-- later:end -->"
 # Front-matter keys and JSON-LD members that say where the page is published and edited, or when it was
 # last corrected: they change with the site's address, repository or branch, never with the briefing.
 PLACE_KEYS = frozenset({"edit_source", "og_url"})
-PLACE_MEMBERS = frozenset({"url", "mainEntityOfPage", "dateModified"})
+# Where the page is, and who the site is: renaming the site changes what no briefing says.
+PLACE_MEMBERS = frozenset({"url", "mainEntityOfPage", "dateModified", "author", "publisher"})
 # How much of a diff a problem shows, and of each line in it.
 DIFF_LINES = 12
 LINE_WIDTH = 160
@@ -53,7 +54,8 @@ def frozen_content(markdown: str) -> str:
     - in the front matter (from a first line `---` to the next line `---`), the lines `edit_source:`
       (the repository page that edits the record) and `og_url:` (the page's address on the site);
     - in the JSON-LD of the `jsonld:` line, the members `url` and `mainEntityOfPage` (the page's
-      address again) and `dateModified` (when it was last corrected).
+      address again), `dateModified` (when it was last corrected), and `author` and `publisher`
+      (the site, by its title).
     """
     front, text = _split(markdown)
     kept = [line for line in map(_front_matter_line, front[1:-1]) if line is not None]

@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 from .model import (
     Briefing,
-    Claim,
     Event,
     Figure,
     FuzzyDate,
@@ -217,8 +216,3 @@ def wording(event: Event, known: Known, at: Key) -> tuple[str, str | None]:
         if moment <= at:
             title, summary = item.title or title, item.summary or summary
     return title, summary
-
-
-def claim_words(claim: Claim) -> str:
-    """What a claim says, in words, without its status."""
-    return claim.text or "responsibility"

@@ -30,11 +30,13 @@ MAX_BARS = 60
 
 
 def colours(holders: list[str], fixed: dict[str, str | None]) -> dict[str, str]:
-    """A colour for each holder: its own if the actor names one, else the palette in the order given."""
+    """A colour for each holder, in the order given: its own if the actor names one, else the first of the palette
+    no earlier holder has. A holder's colour depends only on those before it, so one added later changes no other."""
     chosen: dict[str, str] = {}
-    spare = iter(c for c in PALETTE if c not in fixed.values())
     for holder in dict.fromkeys(holders):
-        chosen[holder] = fixed.get(holder) or next(spare, UNKNOWN)
+        own = fixed.get(holder)
+        taken = set(chosen.values())
+        chosen[holder] = own or next((c for c in PALETTE if c not in taken), UNKNOWN)
     return chosen
 
 

@@ -137,9 +137,9 @@ def test_denials_are_updates_retractions_and_corrections_are_logged(repo: Callab
     assert [(c.figure_id, c.old, c.kind) for c in found.figures] == [("troops-revised", "troops", "correction")]
     assert [(c.status[0].status, c.status[1].status) for c in found.events if c.status] == [("claimed", "denied")]
     corrections = derive.corrections(repository)
-    assert sorted((c.day, c.what, c.kind) for c in corrections) == [
-        (AUG[13], "a figure", "correction"),
-        (AUG[13], "control of Kandahar", "retraction"),
+    assert sorted((c.day, c.part, c.kind) for c in corrections) == [
+        (AUG[13], "control", "retraction"),
+        (AUG[13], "figure", "correction"),
     ], "a denial is news, not a correction"
     pages = render(repository)
     log = str(pages["corrections.md"])

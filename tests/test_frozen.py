@@ -432,3 +432,10 @@ def test_frozen_content_sees_a_change_within_the_json_ld() -> None:
 def test_an_unclosed_later_region_is_kept() -> None:
     text = "# Briefing\n\n<!-- later:start -->\nKandahar fell.\n"
     assert frozen.frozen_content(text) == text
+
+
+def test_renaming_the_site_changes_no_published_briefing() -> None:
+    renamed = {"@type": "Organization", "name": "Renamed briefings"}
+    assert frozen.frozen_content(page()) == frozen.frozen_content(
+        page(document=JSONLD | {"author": renamed, "publisher": renamed})
+    )

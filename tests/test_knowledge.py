@@ -31,6 +31,22 @@ LATE = Path(__file__).parent / "late"
 CONFIRMED = "status: confirmed\ndate: 2021-08-13\nsources:\n  - late-herat-confirmed\n"
 
 
+LATE_CLAIM = """claims:
+  - kind: responsibility
+    claimant: taliban
+    text: the Taliban say they had the crossing closed
+    sources:
+      - late-strike-report
+    status:
+      - status: claimed
+        by: taliban
+      - status: retracted
+        date: 2021-08-17
+        sources:
+          - late-ministry-withdraws
+"""
+
+
 def step(indent: int) -> str:
     lines = CONFIRMED.splitlines()
     return "".join(" " * indent + ("- " if n == 0 else "  ") + line + "\n" for n, line in enumerate(lines))
@@ -46,6 +62,9 @@ def with_late_news(folder: Path) -> Path:
     herat = data / "events" / "herat-captured.yaml"
     edit(herat, "control:\n", step(2) + "control:\n")
     edit(herat, "    note: >-\n      The Taliban claim", step(6) + "    note: >-\n      The Taliban claim")
+    # A claim about an event of the 12th, first made on the 15th and withdrawn on the 17th.
+    chaman = data / "events" / "chaman-crossing-closed.yaml"
+    chaman.write_text(chaman.read_text(encoding="utf-8") + LATE_CLAIM, encoding="utf-8")
     return data
 
 
@@ -95,7 +114,7 @@ def test_a_correction_shows_on_the_briefing_that_published_the_error(
     on_13th = "".join(later_regions(after["briefings/2021-08-13.md"]))
     assert '!!! warning "Corrected on 18 August 2021"' in on_13th
     assert "left out the soldiers of the airport garrison" in on_13th
-    assert "corrections.md#correction-lashkar-gah-surrender-recount-1" in on_13th
+    assert "corrections.md#correction-lashkar-gah-surrender-recount-figure-lashkar-gah-soldiers-corrected" in on_13th
     # The original figure is still there to read.
     assert "**about 200 soldiers**" in after["briefings/2021-08-13.md"]
     assert "Corrected on" not in after["briefings/2021-08-12.md"], "the 12th never showed the corrected figure"
@@ -145,11 +164,11 @@ def test_a_retracted_characterisation_leaves_the_event_standing(after: dict[str,
 def test_the_corrections_log_holds_corrections_and_retractions_only(after: dict[str, str]) -> None:
     log = after["corrections.md"]
     entries = [line for line in log.splitlines() if line.startswith("**")]
-    assert len(entries) == 2, entries
-    assert entries[0].startswith("**18 August 2021 · Correction**") and "about 200 to about 300" not in entries[0]
+    assert len(entries) == 3, entries
+    assert entries[0].startswith("**18 August 2021 · Correction**")
     assert "corrected from about 200 soldiers to about 300 soldiers" in entries[0]
     assert "[13 August 2021](briefings/2021-08-13.md)" in entries[0]
-    assert entries[1].startswith("**17 August 2021 · Retraction**")
+    assert all(entry.startswith("**17 August 2021 · Retraction**") for entry in entries[1:])
     assert "4,000" not in log, "an update is not a correction"
 
 
@@ -160,7 +179,7 @@ def test_each_briefing_shows_only_what_was_known_at_its_as_of(late: Repository, 
     on_13th = after["briefings/2021-08-13.md"]
     assert "late-" not in on_13th and "Herat officials confirm" not in on_13th, "no later source is cited"
     assert "4,000" not in on_13th
-    assert "**about 4,000 troops**" not in after["briefings/2021-08-20.md"].split("## What changed")[0]
+    assert "**about 4,000 troops**" in after["briefings/2021-08-16.md"], "the 16th, which learned of it, shows it"
     # A briefing's key figure is the figure as it stood at its as-of: the correction, on the 20th.
     assert "**about 300 soldiers**" in after["briefings/2021-08-20.md"].split("## What changed")[0]
 
@@ -189,3 +208,25 @@ def test_the_claimants_actor_page_lists_the_claim(after: dict[str, str]) -> None
     claims = page.split("## Claims of responsibility", 1)[1].split("\n## ", 1)[0]
     assert "[Air strike near Lashkar Gah](../timeline/2021-08.md#event-lashkar-gah-strike)" in claims
     assert "claimed by Afghan government" in claims
+
+
+def test_a_claim_made_later_is_corrected_only_where_it_was_shown(after: dict[str, str]) -> None:
+    # The claim about the 12th's closure was made on the 15th: the 12th never showed it, the 16th did.
+    on_16th = "".join(later_regions(after["briefings/2021-08-16.md"]))
+    assert '!!! warning "Retracted on 17 August 2021"' in on_16th
+    assert "Responsibility claimed by Taliban&#58; the Taliban say they had the crossing closed, in “Chaman" in on_16th
+    assert "Retracted on" not in after["briefings/2021-08-12.md"]
+    assert "the Taliban say they had the crossing closed" in after["briefings/2021-08-16.md"].split("## Map")[0]
+
+
+def test_a_holder_added_later_recolours_no_published_map(before: dict[str, str], after: dict[str, str]) -> None:
+    def colours(page: str) -> dict[str, str]:
+        # Holder -> colour; hollow markers (claims) are drawn in their holder's colour too: read the stroke.
+        found = re.findall(r'stroke="(#[0-9a-f]{6})"[^>]*data-place="[^"]+" data-holder="([^"]+)"', page)
+        return {holder: colour for colour, holder in found}
+
+    for day in ("2021-08-12", "2021-08-13"):
+        assert colours(after[f"briefings/{day}.md"]) == colours(before[f"briefings/{day}.md"])
+    # The new holder names the Taliban's colour as its own; both keep theirs.
+    on_16th = colours(after["briefings/2021-08-16.md"])
+    assert on_16th["commando-corps"] == on_16th["taliban"] == "#1f6fc5"

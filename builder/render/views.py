@@ -332,15 +332,15 @@ class View:
             cite=self.notes.later(self.sources(figure.sources or event.sources, at)),
         )
 
-    def event_changes(self, change: derive.EventChange) -> str:
-        """What became known about an event, in words: each part old -> new, one line for the event."""
+    def event_changes(self, change: derive.EventChange, before: Key) -> str:
+        """What became known about an event since `before`, in words: each part old -> new, one line for the event."""
         event = self.repository.events[change.event_id]
         parts = []
         if change.status:
             old, new = change.status
             parts.append(f"{self.status_words(old)} → {self.status_words(new)}")
         if change.title:
-            parts.append(f"retitled from “{change.title[0]}”")
+            parts.append(f"retitled from “{self.title(change.event_id, before)}”")
         if change.summary:
             parts.append("summary revised")
         for number, old_step, new_step in change.claims:
@@ -367,12 +367,16 @@ class View:
     def correction_words(self, correction: derive.Correction) -> str:
         """What a correction or retraction concerns, and what it says."""
         event = self.repository.events[correction.event_id]
-        title = f"“{event.title}”"
-        subject = (
-            title
-            if correction.what == "the event"
-            else f"{correction.what[:1].upper()}{correction.what[1:]}, in {title}"
-        )
+        title = f"“{self.title(correction.event_id)}”"
+        number = correction.number or 0
+        if correction.part == "control":
+            subject = f"Control of {self.place(event.control[number].place)}, in {title}"
+        elif correction.part == "claim":
+            subject = f"{self.claim_words(event.claims[number])}, in {title}"
+        elif correction.part == "wording":
+            subject = f"The wording of {title}"
+        else:
+            subject = title
         if correction.figure_id:
             figure = self.repository.figures[correction.figure_id][1]
             old = self.repository.figures.get(figure.revises or "")
