@@ -34,6 +34,10 @@ TEMPLATES: dict[str, str] = {
         "'{value}' is not a date: {reason}; write YYYY-MM-DD, YYYY-MM, a range like 2021-08-12/2021-08-13,"
         " or add ~ for approximate"
     ),
+    "invalid-reported": (
+        "'{value}' is not a moment{reason}; write the day, then the time or the part of the day if known:"
+        " 2021-08-13, 2021-08-13 22:30 or 2021-08-13 night"
+    ),
     "invalid-time": ("'{value}' is not a time of day: write HH:MM (24-hour, quoted is fine) or one of {choices}"),
     "invalid-choice": "'{value}' is not one of {choices}{suggestion}",
     "invalid-number": "'{value}' is not a number; write digits such as 3000, 3,000 or 1.5",
@@ -80,6 +84,27 @@ TEMPLATES: dict[str, str] = {
     "reported-before-source": (
         "{what} is reported {reported}, before its earliest source could have been published ('{source}',"
         " published {published}); cite a source published by then, or correct 'reported'"
+    ),
+    "reported-before-date": (
+        "{what} is reported {reported}, before the time it is about ({about}): nothing is known before it"
+        " happens; correct 'reported', or {field}"
+    ),
+    "own-source-needed": (
+        "{what} cites no source of its own, so it counts as known when {whole} became known, and adding it"
+        " later would change the briefings published since: add the ids of its sources under 'sources'{alternative}"
+    ),
+    "source-time-needed": (
+        "this source gives no time, so it counts as published at the start of {day}, and {count} briefings are"
+        " published as of that day ({briefings}): each would know it, the earliest too; give the time it was"
+        " published under 'time' (and its 'time_zone' if it is not {zone})"
+    ),
+    "correction-without-revises": (
+        "this figure says 'correction:' but revises no figure, so the correction would be logged nowhere:"
+        " add 'revises: <id of the figure it corrects>', or remove 'correction' if it is new information"
+    ),
+    "correction-of-first-step": (
+        "the first step of a status history has no step before it to correct: remove 'correction', and to"
+        " correct a status add a later step with the right status, its 'correction:' and its own 'sources'"
     ),
     "claim-without-text": (
         "a characterisation must say what is claimed; add 'text:', e.g. 'the target was a military depot'"

@@ -186,6 +186,7 @@ class Fixture:
                     note: {t.line("status note")}
                   - status: confirmed
                     date: 2021-08-13
+                    sources: [report]
                     note: {t.line("second status note")}
                 control:
                   - place: kandahar

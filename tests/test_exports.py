@@ -261,7 +261,8 @@ def test_the_csv_names_who_claims_responsibility_and_when_the_event_became_known
     assert row["title"] == "Taliban take Kandahar", "the title as written, like data/events.json"
     data = repo(LATER)
     edit(data / "events" / "kandahar-falls.yaml", "  - kind: characterisation",
-         "  - kind: responsibility\n    claimant: government\n  - kind: characterisation")  # fmt: skip
+         "  - kind: responsibility\n    claimant: government\n    sources: [report]\n"
+         "  - kind: characterisation")  # fmt: skip
     [row] = csv.DictReader(io.StringIO(exports(validate(data), None)["data/events.csv"]))
     assert row["claimant"] == "taliban;government"
     data = repo()

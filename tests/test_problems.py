@@ -430,7 +430,38 @@ def test_web_addresses_with_markup_or_bad_ports_are_refused(repo: Callable[..., 
 def test_two_editions_at_the_same_moment_are_refused(repo: Callable[..., Path]) -> None:
     data = repo({"briefings/evening-extra.yaml": "title: Extra\nas_of: 2021-08-13\n"})
     found = [p for p in problems_in(data) if p.code == "briefing-date"]
-    assert len(found) == 1 and "same as-of date and time" in found[0].message
+    assert len(found) == 1 and found[0].path.endswith("evening-extra.yaml")
+    assert found[0].message.endswith(
+        "briefings/2021-08-13.yaml has the same as-of moment, 2021-08-13, the whole day;"
+        " give each edition its own 'time'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kabul", "same"),
+    [
+        ("08:00", False),  # 08:00 in UTC and 08:00 in Kabul are four and a half hours apart
+        ("12:30", True),  # 08:00 in UTC is 12:30 in Kabul
+    ],
+)
+def test_editions_are_the_same_when_their_moments_are(repo: Callable[..., Path], kabul: str, same: bool) -> None:
+    files = {
+        "site.yaml": "time_zone: Asia/Kabul\n",
+        "briefings/2021-08-13.yaml": "title: B\nas_of: 2021-08-13\ntime: '08:00'\ntime_zone: UTC\n",
+        "briefings/2021-08-13-kabul.yaml": f"title: K\nas_of: 2021-08-13\ntime: '{kabul}'\n",
+        # Published the day before: known to both editions, whatever their time.
+        "sources/report.yaml": "title: t\npublisher: p\nkind: photo\npublished: 2021-08-12\n",
+    }
+    found = problems_in(repo(files))
+    if not same:
+        assert found == [], [str(p) for p in found]
+        return
+    assert [(p.code, p.path.rsplit("/", 1)[-1], p.line, p.col) for p in found] == [
+        ("briefing-date", "2021-08-13.yaml", 2, 8)
+    ]
+    assert "2021-08-13-kabul.yaml is as of 2021-08-13 12:30, the same moment as this one's 2021-08-13 08:00 UTC;" in (
+        found[0].message
+    )
 
 
 def test_duplicate_figure_ids_in_one_file_name_both_lines(repo: Callable[..., Path]) -> None:
@@ -608,7 +639,7 @@ def test_a_revision_may_reword_the_label_but_not_change_the_unit(repo: Callable[
     figures = (
         "figures:\n  - id: troops\n    label: extra US troops\n    value: 3000\n    unit: troops\n"
         "    by: government\n  - id: more\n    label: US troops sent to evacuate the embassy\n    value: 4000\n"
-        "    unit: {unit}\n    by: government\n    revises: {revises}\n"
+        "    unit: {unit}\n    by: government\n    revises: {revises}\n    sources: [report]\n"
     )
     assert problems_in(repo({EVENT: GOOD_EVENT + figures.format(unit="Troops", revises="troops")})) == []
     [found] = problems_in(repo({EVENT: GOOD_EVENT + figures.format(unit="soldiers", revises="troops")}))

@@ -277,16 +277,15 @@ def _reported(value: Any) -> Any:
         raise PydanticCustomError("wrong-type", "wrong type", {"expected": "a date", "found": _kind_of(value)})
     match = _REPORTED.fullmatch(value.strip())
     if not match:
-        reason = (
-            "write the day, and the time or part of the day if known: 2021-08-13, 2021-08-13 22:30, 2021-08-13 night"
-        )
-        raise PydanticCustomError("invalid-date", "invalid date", {"value": value, "reason": reason})
+        # Its message names only the forms a moment takes: a month, a range or an approximate date is none.
+        raise PydanticCustomError("invalid-reported", "invalid reported", {"value": value, "reason": ""})
     try:
         day = _parse_day(match[1])
     except DateBoundError as error:
         raise PydanticCustomError(error.code, error.code, {"value": value.strip(), **error.params}) from None
     except ValueError as error:
-        raise PydanticCustomError("invalid-date", "invalid date", {"value": value, "reason": str(error)}) from None
+        reason = f": {error}"
+        raise PydanticCustomError("invalid-reported", "invalid reported", {"value": value, "reason": reason}) from None
     return Reported(day, _time_of_day(match[2]) if match[2] else None)
 
 

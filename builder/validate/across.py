@@ -1,5 +1,6 @@
 """The editorial rules that compare a record with others: when each assertion became known, who held a
-place before a change, what a figure revises, and what a briefing could show at its as-of moment.
+place before a change, what a figure revises, what a briefing could show at its as-of moment, and whether
+a source can be placed between the briefings of its day.
 
 They read other records (sources, other events, other figures), so they run over every record in
 every run and are never skipped for a record remembered clean from an earlier build: what they
@@ -9,9 +10,9 @@ where a rule needs it, so a large repository with few `reported`, `from` or `rev
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 
 from .. import known, model
 from ..derive import WITHDRAWN, in_order
@@ -26,7 +27,6 @@ _PART_ENDS = {
     part: next((later - 1 for later in sorted(PART_MINUTES.values()) if later > start), END - 1)
     for part, start in PART_MINUTES.items()
 }
-_PART_NAMES = {minute: part for part, minute in PART_MINUTES.items()}
 
 
 def across(loaded: list[Loaded], repository: Repository) -> Iterator[Problem]:
@@ -35,12 +35,14 @@ def across(loaded: list[Loaded], repository: Repository) -> Iterator[Problem]:
     events: dict[str, Document] = {}
     figures: dict[str, tuple[Document, int]] = {}
     contested: set[str] = set()
+    untimed: list[tuple[Document, model.Source]] = []
+    editions: dict[date, list[Edition]] = {}
     for item in loaded:
         record = item.record
         if isinstance(record, model.Event):
             events[item.id] = item.doc
-            for loc, what, given, sources in _reported_in(record):
-                yield from moments.too_early(item.doc, loc, what, given, record.time_zone, sources)
+            for part in reported_in(record):
+                yield from moments.too_early(item.doc, part.loc, part.what, part.given, record.time_zone, part.sources)
             for index, figure in enumerate(record.figures):
                 if figure.revises:
                     figures[figure.id] = (item.doc, index)
@@ -49,12 +51,24 @@ def across(loaded: list[Loaded], repository: Repository) -> Iterator[Problem]:
                     contested.add(change.place)
         elif isinstance(record, model.Quote) and record.reported:
             yield from moments.too_early(item.doc, ("reported",), "this quote", record.reported, None, record.sources)
+        elif isinstance(record, model.Source) and record.time is None:
+            untimed.append((item.doc, record))
+        elif isinstance(record, model.Briefing) and not record.draft:
+            as_of = known.as_of(record, moments.zone)
+            editions.setdefault(as_of[0], []).append((as_of, item.id, record))
     yield from _revisions(figures, repository, moments)
     if contested:
         yield from _holders(contested, events, repository, moments)
     for item in loaded:
         if isinstance(item.record, model.Briefing):
             yield from _briefing(item.doc, item.record, repository, moments)
+    yield from _untimed(untimed, {day: found for day, found in editions.items() if len(found) > 1}, moments.zone)
+
+
+Edition = tuple[Key, str, model.Briefing]
+"""A published briefing: its as-of moment, its id, the record."""
+Given = tuple[date, model.TimeOfDay | None, str | None]
+"""A time a known moment is worked out from, as written: a day, its time or part of the day, and its zone."""
 
 
 class _Moments:
@@ -88,6 +102,28 @@ class _Moments:
         figures = self.repository.events[event_id].figures
         return self.event(event_id).figures[next(i for i, f in enumerate(figures) if f.id == figure_id)]
 
+    def given_for_figure(self, figure_id: str) -> list[Given]:
+        """The times a figure's known moment is worked out from: its event's and its own."""
+        event_id, figure = self.repository.figures[figure_id]
+        event = self.repository.events[event_id]
+        zone = event.time_zone
+        given = self._given(event.reported, event.sources or event.status[0].sources, zone)
+        given += self._given(figure.reported, figure.sources, zone)
+        about = figure.as_of or event.date
+        return [*given, (event.date.start, event.time, zone), (about.start, figure.time, zone)]
+
+    def given_for_quote(self, quote: model.Quote) -> list[Given]:
+        given = self._given(quote.reported, quote.sources, None)
+        return [*given, (quote.date.start, quote.time, None)] if quote.date else given
+
+    def _given(self, reported: model.Reported | None, sources: list[str], zone: str | None) -> list[Given]:
+        found: list[Given] = [(reported.day, reported.time, zone)] if reported else []
+        for source_id in sources:
+            source = self.repository.sources.get(source_id)
+            if source:
+                found.append((source.published.end, source.time, source.time_zone))
+        return found
+
     def too_early(
         self, doc: Document, loc: Loc, what: str, given: model.Reported, zone: str | None, sources: list[str]
     ) -> Iterator[Problem]:
@@ -97,14 +133,14 @@ class _Moments:
             # With no source on record there is nothing to compare: 'no-source' or an unknown id says so.
             return
         first, source_id = min(cited)
-        if _latest(given, zone, self.zone) < first:
+        if latest(given, zone, self.zone) < first:
             source = self.repository.sources[source_id]
             yield doc.problem(
                 "reported-before-source", loc, what=what, reported=given, source=source_id, published=_published(source)
             )
 
 
-def _latest(given: model.Reported, zone: str | None, site_zone: str) -> Key:
+def latest(given: model.Reported, zone: str | None, site_zone: str) -> Key:
     """The latest moment a `reported` value can mean: the end of its day, or of its part of the day."""
     if given.time is None:
         return given.day, END
@@ -119,12 +155,26 @@ def _published(source: model.Source) -> str:
     return f"{source.published} {source.time}" + (f" ({source.time_zone})" if source.time_zone else "")
 
 
-def _reported_in(event: model.Event) -> list[tuple[Loc, str, model.Reported, list[str]]]:
-    """Each assertion of an event with a `reported` of its own: where, what it is, the moment, what supports it."""
-    found: list[tuple[Loc, str, model.Reported, list[str]]] = []
+@dataclass(frozen=True)
+class Assertion:
+    """A part of an event with a `reported` moment of its own: where it is, what it is, that moment, the sources
+    that support it, the time it is about, and the field that gives that time."""
+
+    loc: Loc
+    what: str
+    given: model.Reported
+    sources: list[str]
+    about: model.FuzzyDate | None
+    time: model.TimeOfDay | None
+    field: str
+
+
+def reported_in(event: model.Event) -> list[Assertion]:
+    """Each assertion of an event with a `reported` of its own."""
+    found: list[Assertion] = []
     if event.reported:
         first = event.sources or (event.status[0].sources if event.status else [])
-        found.append((("reported",), "this event", event.reported, first))
+        found.append(Assertion(("reported",), "this event", event.reported, first, event.date, event.time, "'date'"))
     histories: list[tuple[Loc, str, list[model.StatusStep], list[str]]] = [
         (("status",), "this status step", event.status, event.sources)
     ]
@@ -137,16 +187,27 @@ def _reported_in(event: model.Event) -> list[tuple[Loc, str, model.Reported, lis
     for loc, what, steps, inherited in histories:
         for index, step in enumerate(steps):
             if step.reported:
-                found.append(((*loc, index, "reported"), what, step.reported, step.sources or inherited))
-    parts: tuple[tuple[str, str, Sequence[model.Figure | model.Update | model.Wording]], ...] = (
-        ("figures", "this figure", event.figures),
+                about, field = (step.date, "'date'") if step.date else (event.date, "the event's 'date'")
+                sources = step.sources or inherited
+                found.append(
+                    Assertion((*loc, index, "reported"), what, step.reported, sources, about, step.time, field)
+                )
+    for index, figure in enumerate(event.figures):
+        if figure.reported:
+            about, field = (figure.as_of, "'as_of'") if figure.as_of else (event.date, "the event's 'date'")
+            sources = figure.sources or event.sources
+            loc = ("figures", index, "reported")
+            found.append(Assertion(loc, "this figure", figure.reported, sources, about, figure.time, field))
+    parts: tuple[tuple[str, str, Sequence[model.Update | model.Wording]], ...] = (
         ("updates", "this update", event.updates),
         ("revised", "this revision", event.revised),
     )
-    for field, what, items in parts:
+    for name, what, items in parts:
         for index, item in enumerate(items):
             if item.reported:
-                found.append(((field, index, "reported"), what, item.reported, item.sources or event.sources))
+                sources = item.sources or event.sources
+                loc = (name, index, "reported")
+                found.append(Assertion(loc, what, item.reported, sources, item.date, item.time, "'date'"))
     return found
 
 
@@ -180,8 +241,8 @@ def _revisions(
                 "revises-later-figure",
                 loc,
                 id=figure.revises,
-                other=_when(other, moments.zone),
-                this=_when(this, moments.zone),
+                other=_when(other, moments.zone, moments.given_for_figure(str(figure.revises))),
+                this=_when(this, moments.zone, moments.given_for_figure(figure_id)),
             )
 
 
@@ -271,7 +332,7 @@ def _briefing(doc: Document, briefing: model.Briefing, repository: Repository, m
                 "dated-after-briefing",
                 ("key_figures", index),
                 what=f"figure '{figure_id}'",
-                known=_when(moment, moments.zone),
+                known=_when(moment, moments.zone, moments.given_for_figure(figure_id)),
                 as_of=shown_as_of,
             )
     for index, quote_id in enumerate(briefing.quotes):
@@ -281,7 +342,7 @@ def _briefing(doc: Document, briefing: model.Briefing, repository: Repository, m
                 "dated-after-briefing",
                 ("quotes", index),
                 what=f"quote '{quote_id}'",
-                known=_when(moment, moments.zone),
+                known=_when(moment, moments.zone, moments.given_for_quote(quote)),
                 as_of=shown_as_of,
             )
 
@@ -293,10 +354,57 @@ def _as_of(briefing: model.Briefing) -> str:
     return f"{briefing.as_of} {briefing.time}{zone}"
 
 
-def _when(moment: Key, zone: str) -> str:
-    """A known moment in words: its day, and its time in the site's zone when it has one."""
+def _when(moment: Key, zone: str, given: Iterable[Given]) -> str:
+    """A known moment in words: its day, and its time in the site's zone when it has one.
+
+    The time is a clock time unless the moment is where a part of the day in `given` (the times it was worked
+    out from) puts it, with no clock time there too: then it is named by that part, as the record says it.
+    """
     day, minute = moment
     if minute in (START, END):
         return day.isoformat()
-    clock = _PART_NAMES.get(minute) or f"{minute // 60:02d}:{minute % 60:02d}"
+    parts: set[str] = set()
+    for on, at, where in given:
+        if at is not None and known.key(on, at, where, zone) == moment:
+            if at.clock is not None or where not in (None, zone):
+                parts.clear()
+                break
+            parts.add(str(at.part))
+    clock = parts.pop() if len(parts) == 1 else f"{minute // 60:02d}:{minute % 60:02d}"
     return f"{day} {clock} ({zone})"
+
+
+def _untimed(
+    sources: list[tuple[Document, model.Source]], editions: dict[date, list[Edition]], zone: str
+) -> Iterator[Problem]:
+    """`source-time-needed`: a source without a time, published on a day with more than one briefing.
+
+    Without a time it counts from the start of its day (the last, for a range), so every edition of the day
+    would know it, the morning's as well as the evening's.
+    """
+    if not editions:
+        return
+    named = {
+        day: ", ".join(
+            _edition(briefing_id, briefing) for _, briefing_id, briefing in sorted(found, key=lambda e: e[:2])
+        )
+        for day, found in editions.items()
+    }
+    for doc, source in sources:
+        day = source.published.end
+        if day in named:
+            yield doc.problem(
+                "source-time-needed",
+                ("published",),
+                day=day,
+                count=len(editions[day]),
+                briefings=named[day],
+                zone=f"the site's, {zone}",
+            )
+
+
+def _edition(briefing_id: str, briefing: model.Briefing) -> str:
+    if briefing.time is None:
+        return f"'{briefing_id}' (the whole day)"
+    zone = f" {briefing.time_zone}" if briefing.time_zone else ""
+    return f"'{briefing_id}' ({briefing.time}{zone})"

@@ -116,9 +116,9 @@ def _choices(kind_of_error: str, context: dict[str, Any]) -> list[str]:
 
 # Codes about the form of one value: a list or mapping in their place is a different mistake.
 _VALUE_CODES = {
-    *("invalid-date", "invalid-time", "invalid-number", "invalid-url", "invalid-id", "invalid-language"),
-    *("invalid-time-zone", "invalid-value", "literal_error", "bool_parsing", "bool_type", "string_type"),
-    *("year-out-of-range", "range-too-long", "number-out-of-range", "reserved-id"),
+    *("invalid-date", "invalid-reported", "invalid-time", "invalid-number", "invalid-url", "invalid-id"),
+    *("invalid-language", "invalid-time-zone", "invalid-value", "literal_error", "bool_parsing", "bool_type"),
+    *("string_type", "year-out-of-range", "range-too-long", "number-out-of-range", "reserved-id"),
 }
 
 
