@@ -11,7 +11,7 @@ DATA ?= briefings
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site serve check changes frozen test test-fast lint bench schemas update-golden lock clean
+.PHONY: site pdf serve check changes frozen test test-fast lint bench schemas update-golden lock clean
 
 # Every file pip installs must match a hash in requirements.lock, pip included, and the project is
 # built by the locked setuptools: nothing unpinned is downloaded.
@@ -34,6 +34,10 @@ $(STAMP): $(LOCKED)
 
 site: $(STAMP) ## validate the data, write the pages, build the site strictly into site/
 	$(BIN)/briefings site --data $(DATA)
+
+# Headless Chromium from Debian (apt-get install chromium), driven by Playwright; no browser is downloaded.
+pdf: $(STAMP) ## print each briefing of the built site (make site first) to a PDF beside its page
+	$(BIN)/briefings pdf --site site
 
 serve: $(STAMP) ## live preview on http://127.0.0.1:8000
 	$(BIN)/briefings serve --data $(DATA)
@@ -63,8 +67,8 @@ test-fast: $(STAMP) ## every test but the browser and slow ones: a quick check w
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
 lint: $(STAMP) ## ruff and mypy
-	$(BIN)/ruff check builder tests bench
-	$(BIN)/ruff format --check builder tests bench
+	$(BIN)/ruff check builder tests bench tools
+	$(BIN)/ruff format --check builder tests bench tools
 	$(BIN)/mypy
 
 bench: $(STAMP) ## measure the stages on synthetic repositories; prints one line per target

@@ -12,7 +12,7 @@ from .handwritten import ClashError
 from .model import KINDS, SINGULAR
 from .parallel import ChildError
 from .problems import DataError, format_github, format_json, format_text, job_summary
-from .publish import PublishError, publish
+from .publish import PublishError, publish, site_address
 from .reuse import Memory
 from .scaffold import ScaffoldError, write_stub
 from .validate import site_today
@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     changes = commands.add_parser("changes", help="summarise in Markdown the content changed since a git revision")
     changes.add_argument("base", help="the git revision to compare with, e.g. HEAD~1 or origin/main")
     changes.add_argument("--data", type=Path, default=Path("briefings"), help="the data folder (default: briefings)")
+    pdf = commands.add_parser("pdf", help="print each briefing of the built site to a PDF, in headless Chromium")
+    pdf.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
+    pdf.add_argument("--out", type=Path, help="folder for the PDFs (default: where each page links its PDF)")
     schemas = commands.add_parser("schemas", help="write the JSON Schemas of the record files")
     schemas.add_argument("--out", type=Path, default=pipeline.SCHEMA_DIR, help="folder to write to (default: schemas)")
     return parser
@@ -71,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         return _build(args.data, args.docs)
     if args.command == "site":
-        return _build(args.data, args.docs) or _publish(args.config)
+        return _build(args.data, args.docs) or _publish(args.config, site_address(args.data))
     if args.command == "serve":
         from .preview import serve
 
@@ -99,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"briefings: {error}", file=sys.stderr)
             return 2
         return 0
+    if args.command == "pdf":
+        return _pdf(args.site, args.out)
     if args.command == "schemas":
         args.out.mkdir(parents=True, exist_ok=True)
         for name, text in pipeline.schemas().items():
@@ -130,16 +135,32 @@ def _build(data: Path, docs: Path, memory: Memory | None = None) -> int:
     return 0
 
 
-def _publish(config: Path) -> int:
+def _publish(config: Path, site_url: str | None = None) -> int:
     if not config.is_file():
         print(f"briefings: no MkDocs configuration at {config}; pass --config FILE", file=sys.stderr)
         return 2
     try:
-        site = publish(config)
+        site = publish(config, site_url)
     except PublishError as error:
         print(f"briefings: {error}\nnothing was published; the previous site is unchanged", file=sys.stderr)
         return 1
     print(f"site built strictly into {site}/")
+    return 0
+
+
+def _pdf(site: Path, out: Path | None) -> int:
+    from .pdf import PdfError, print_briefings
+
+    if not (site / "index.html").is_file():
+        print(f"briefings: no built site at {site}; run make site first, or pass --site DIR", file=sys.stderr)
+        return 2
+    try:
+        written = print_briefings(site, out)
+    except PdfError as error:
+        print(f"briefings: {error}", file=sys.stderr)
+        return 1
+    folders = sorted({path.parent.as_posix() for path in written})
+    print(f"{len(written)} PDF{'s' * (len(written) != 1)} written to {', '.join(folders) or site}/")
     return 0
 
 

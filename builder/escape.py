@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from markupsafe import Markup
 
@@ -75,6 +75,17 @@ def url(value: str) -> Markup:
     # Percent-encode everything that could end a link target or an attribute; keep the address intact.
     safe = quote(value.strip(), safe="/:?#[]@!$&*+,;=%~-._")
     return Markup(safe.replace("&", "&amp;"))
+
+
+def site_address(value: str) -> str:
+    """A web address as the site's own root (MkDocs' `site_url`): a folder, no query or fragment, its path
+    percent-encoded but for letters, digits and `/-._~%`, so nothing in it can end a string, an attribute
+    or a tag wherever the theme writes it, nor read as a script."""
+    scheme, netloc, path, _, _ = urlsplit(value.strip())
+    if scheme.lower() not in ("http", "https"):
+        raise ValueError(f"refusing a non-web address: {value!r}")
+    path = quote(path if path.endswith("/") else f"{path}/", safe="/-._~%")
+    return urlunsplit((scheme.lower(), netloc, path, "", ""))
 
 
 def title(value: object) -> str:

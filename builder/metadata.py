@@ -28,8 +28,13 @@ def front_matter(values: dict[str, str]) -> Markup:
     return Markup("\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()))
 
 
+def pdf(edition_id: str) -> str:
+    """Where a briefing's PDF is, relative to its page: `briefings pdf` writes it there, beside the page's folder."""
+    return f"../{edition_id}.pdf"
+
+
 def briefing(repository: Repository, edition: derive.Edition) -> dict[str, str]:
-    """Front-matter values for a briefing page: JSON-LD (NewsArticle, Quotations, Claims) and Open Graph."""
+    """Front-matter values for a briefing page: JSON-LD (NewsArticle, Quotations, Claims), Open Graph, its PDF."""
     b = edition.briefing
     base = (repository.site.url or "").rstrip("/")
     url = f"{base}/briefings/{edition.id}/" if base else None
@@ -84,6 +89,7 @@ def briefing(repository: Repository, edition: derive.Edition) -> dict[str, str]:
         "og_title": str(escape.text(b.title)),
         "og_description": str(escape.text(description)),
         "og_published": moment(repository, edition),
+        "pdf": pdf(edition.id),
     }
     if url:
         values["og_url"] = str(escape.url(url))

@@ -4,6 +4,10 @@ MkDocs 1.6 stops counting warnings under `--quiet`, so `mkdocs build --strict --
 on one. This module runs MkDocs in-process and counts every warning logged by anyone (MkDocs, its
 plugins, Python-Markdown): a build with a single warning is refused and prints it. The build goes
 into a folder beside the site folder, so a failed or killed build leaves the published site whole.
+
+The site's address comes from the data (`url` in `site.yaml`) unless `mkdocs.yml` names one: MkDocs
+needs it for the sitemap, the canonical link of every page, and the 404 page, whose links are
+absolute from the address's path because it is served at any depth.
 """
 
 from __future__ import annotations
@@ -14,6 +18,12 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from . import escape
+from .discover import SITE_FILE
+from .load import load_file
+from .model import Site
+from .validate import check_schema
 
 _TEMPORARY = ".{name}.building-"
 _RETIRED = ".{name}.previous-"
@@ -59,9 +69,22 @@ def _listed(records: list[logging.LogRecord]) -> str:
     return "".join(f"\n  {record.levelname.lower()}: {record.getMessage().strip()}" for record in records)
 
 
-def publish(config_file: Path) -> Path:
+def site_address(data: Path) -> str | None:
+    """Where `data`'s `site.yaml` says the site is published, or None when it says nowhere or has problems."""
+    file = data / SITE_FILE
+    if not file.is_file():
+        return None
+    document, problems = load_file(file, file.as_posix())
+    if document is None or problems:
+        return None
+    site, problems = check_schema("site", Site, document)
+    return site.url if isinstance(site, Site) and not problems else None
+
+
+def publish(config_file: Path, site_url: str | None = None) -> Path:
     """Build the site that `config_file` describes into its `site_dir`, refusing any warning.
 
+    `site_url` (from `site_address`) becomes MkDocs' `site_url` unless the configuration names one.
     Returns the site folder. Raises PublishError, with every warning in its message, when MkDocs
     fails or warns; the site folder is then exactly as it was.
     """
@@ -76,6 +99,8 @@ def publish(config_file: Path) -> Path:
             config = load_config(config_file=str(config_file), strict=True)
         except MkDocsException as error:
             raise PublishError(f"{config_file}: {error}{_listed(collect.records)}") from None
+        if site_url and not config.site_url:
+            config.site_url = escape.site_address(site_url)
         site = Path(os.path.abspath(config.site_dir))
         # The site folder is replaced wholesale, so it must be one inside the project; a link
         # there is replaced itself, never followed.

@@ -115,7 +115,7 @@ def problems_in(data: Path) -> list[Problem]:
 def build_site(data: Path, workdir: Path) -> Path:
     """Run the whole pipeline on `data`, then the strict MkDocs build `make site` runs; return the site folder."""
     from builder import pipeline
-    from builder.publish import publish
+    from builder.publish import publish, site_address
 
     project = workdir / "project"
     project.mkdir(parents=True, exist_ok=True)
@@ -125,7 +125,7 @@ def build_site(data: Path, workdir: Path) -> Path:
     shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("generated", ".generated"), dirs_exist_ok=True)
     pipeline.build(data, docs)
     # Any warning from MkDocs raises PublishError, which fails the test with every warning listed.
-    return publish(project / "mkdocs.yml")
+    return publish(project / "mkdocs.yml", site_address(data))
 
 
 @pytest.fixture

@@ -711,7 +711,7 @@ def test_the_13_august_briefing_reads_right_in_a_browser(browser: Any, sample_or
 
         herat = page.evaluate(SECTION, "event-herat-captured")
         assert "Herat" in herat and "claimed by Taliban" in herat and "unable to confirm" in herat, herat
-        assert "Kandahar: captured — from Afghan government to Taliban" in text
+        assert "Kandahar: captured by Taliban from Afghan government" in text
         assert "Kandahar airport: still held by Afghan government" in text
         assert "about 3,000 troops" in text and "about 600 troops" in text
 
@@ -817,7 +817,8 @@ def unsafe(markup: str) -> list[str]:
                 found.append(f"<{tag} {name}={value!r}>")
             if name == "style" and "fixed" in plain:
                 found.append(f"<{tag} style={value!r}>")
-    found += [f"script {text[:80]!r}" for text in page.scripts if "alert" in text]
+    # A call, not the word: the site's own address may hold the word, percent-encoded, as inert text.
+    found += [f"script {text[:80]!r}" for text in page.scripts if re.search(r"alert\s*[(`]", text)]
     for text in page.data_scripts:
         try:
             json.loads(text)

@@ -94,8 +94,10 @@ def undocumented_commands(workflow: dict[str, Any], documented: set[str]) -> lis
     return wrong
 
 
-_TOKEN = re.compile(r"\s*(github\.event_name|github\.ref|'[^']*'|==|!=|&&|\|\||!|\(|\))")
+_TOKEN = re.compile(r"\s*(github\.event_name|github\.ref|cancelled\(\)|'[^']*'|==|!=|&&|\|\||!|\(|\))")
 _PYTHON = {"==": "==", "!=": "!=", "&&": " and ", "||": " or ", "!": " not ", "(": "(", ")": ")"}
+# The runs these tests consider are never cancelled.
+_PYTHON["cancelled()"] = "False"
 
 
 def evaluate(condition: str | None, event: tuple[str, str]) -> bool:
@@ -206,7 +208,7 @@ def test_workflow_runs_only_the_readmes_commands() -> None:
     assert commands == {
         "check": ["make check", "make changes", "make frozen"],
         "test": ["make lint", "make test"],
-        "build": ["make site"],
+        "build": ["make site", "make pdf"],
         "deploy": [],
     }
 
@@ -269,7 +271,7 @@ def test_make_check_annotates_and_writes_the_job_summary_in_github_actions(tmp_p
 
 def test_setup_python_uses_311_and_caches_pip_on_the_lock_file() -> None:
     setups = [s for s in all_steps(load_workflow()) if s.get("uses", "").startswith("actions/setup-python@")]
-    assert len(setups) == 2
+    assert len(setups) == 1  # the check job's; the others run in a Debian image with its Python 3.11
     for step in setups:
         # Unquoted, YAML would read 3.11 as a float (and 3.10 as 3.1).
         assert step["with"]["python-version"] == "3.11"
@@ -329,12 +331,43 @@ def test_tests_run_with_debians_chromium_and_npm_as_in_ci_run() -> None:
         assert f"missing+=({package})" in ci_run, package
 
 
+def test_build_prints_each_briefing_to_a_pdf_with_debians_chromium_before_uploading_the_site() -> None:
+    build = load_workflow()["jobs"]["build"]
+    assert re.fullmatch(r"python:3\.11-slim-(bookworm|trixie)", build["container"]["image"])
+    packages = debian_packages(steps(build)[0]["run"])
+    assert packages is not None and {"make", "chromium"} <= set(packages)
+    runs_and_uploads = [step.get("run", "").strip() or step["uses"].split("@")[0] for step in steps(build)[1:]]
+    assert runs_and_uploads == [
+        "actions/checkout",
+        "make site",
+        "make pdf",
+        "actions/upload-artifact",
+        "actions/upload-pages-artifact",
+    ]
+    # The PDFs go where the pages link them, inside the site folder that both uploads carry.
+    assert makefile_recipe("pdf") == ["briefings pdf --site site"]
+    assert "pdf" in readme_make_targets()
+
+
+def test_screenshots_of_the_browser_tests_are_kept_even_when_tests_fail() -> None:
+    test = load_workflow()["jobs"]["test"]
+    (run,) = [step for step in steps(test) if step.get("run", "").strip() == "make test"]
+    folder = run["env"]["BROWSER_ARTIFACTS"]
+    (upload,) = [step for step in steps(test) if step.get("uses", "").startswith("actions/upload-artifact@")]
+    assert str(upload["with"]["path"]).rstrip("/") == folder
+    assert upload["if"].replace(" ", "") == "${{!cancelled()}}"
+    for event in EVENTS:
+        assert evaluate(upload["if"], event)
+    assert 'BROWSER_ARTIFACTS="$PWD/' + folder + '"' in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
 def test_condition_evaluator_is_not_vacuous() -> None:
     assert not evaluate("github.ref == 'main'", MAIN_PUSH)  # the classic mistake: refs/heads/ missing
     assert evaluate("${{ github.event_name != 'push' }}", PULL_REQUEST)
     assert evaluate("github.event_name == 'push' || github.ref == 'refs/heads/main'", DISPATCH_MAIN)
     with pytest.raises(AssertionError):
         evaluate("contains(github.ref, 'main')", MAIN_PUSH)
+    assert evaluate("${{ !cancelled() }}", PULL_REQUEST) and not evaluate("cancelled()", MAIN_PUSH)
 
 
 def test_deploy_has_pages_permissions_environment_and_no_racing() -> None:
