@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 from pydantic import BaseModel
 
-from . import derive, escape, known
-from .model import KINDS, SINGULAR, Briefing, Event, Repository, json_schema
+from . import derive, escape, known, vocabulary
+from .model import KINDS, SINGULAR, Briefing, Event, Repository
+from .render.text import format_date, format_time
 
 DATA_DIR = "data"
 FEED = "feed.xml"
@@ -81,6 +82,7 @@ def _records(records: dict[str, Any], pieces: Pieces) -> str:
 
 def _record_json(record_id: str, record: BaseModel) -> str:
     """`"id": {record}` exactly as `_dump` writes it inside the object of all records."""
+    # Internal notes are `exclude=True` in the model: no dump carries them, whoever calls it.
     document = record.model_dump(mode="json", by_alias=True, exclude_none=True)
     return _dump({record_id: document})[1:-2]
 
@@ -91,10 +93,10 @@ def _schema_file(kind: str) -> str:
 
 
 def collection_schema(kind: str) -> dict[str, Any]:
-    """The schema of an export file: an object of records by id, each as the editors' schema says."""
-    record = json_schema(KINDS[kind])
+    """The schema of an export file: an object of records by id, each as the editors' schema says less the fields
+    that are never published, which every dump leaves out (`model.records.is_internal`)."""
+    record = KINDS[kind].model_json_schema(by_alias=True, mode="serialization")
     definitions = record.pop("$defs", {})
-    record.pop("$schema", None)
     name = KINDS[kind].__name__
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -209,7 +211,9 @@ def _slide(event_id: str, event: Event) -> dict[str, Any]:
         slide["end_date"] = _timeline_date(event.date.end)
     part = event.time.part if event.time else None
     if event.date.precision != "day" or part:
-        slide["display_date"] = escape.html(f"{event.date}, {part}" if part else str(event.date))
+        # In words, as the pages give it: '12–13 August 2021, night', not '2021-08-12/2021-08-13'.
+        when = format_date(event.date)
+        slide["display_date"] = escape.html(f"{when}, {format_time(event.time)}" if part else when)
     return slide
 
 
@@ -219,14 +223,14 @@ def _slide_text(summary: str | None, event: Event) -> str:
         return escape.html(summary or "")
     paragraphs = [summary] if summary else []
     for update in event.updates:
-        when = f"{update.date}, {update.time}" if update.time else str(update.date)
+        when = f"{format_date(update.date)}, {format_time(update.time)}" if update.time else format_date(update.date)
         paragraphs.append(f"{when}: {update.text}")
     return "".join(f"<p>{escape.html(paragraph)}</p>" for paragraph in paragraphs)
 
 
 def _group(kind: str) -> str:
-    """A kind of event as a reader would name it: 'armed-clash' -> 'Armed clash'."""
-    return kind.replace("-", " ").capitalize()
+    """A kind of event as the glossary names it: 'armed-clash' -> 'Armed clash'."""
+    return vocabulary.capital(vocabulary.label("event", kind))
 
 
 def geojson(
@@ -278,6 +282,8 @@ def atom(repository: Repository, site_url: str | None, editions: list[derive.Edi
     feed = FeedGenerator()
     feed.id(base)
     feed.title(repository.site.title)
+    # Atom requires an author of the feed unless every entry names one; an empty feed names none.
+    feed.author(name=repository.site.title)
     feed.subtitle(repository.site.description or repository.site.title)
     feed.link(href=base, rel="alternate")
     feed.link(href=base + FEED, rel="self")

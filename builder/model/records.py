@@ -17,8 +17,11 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     PlainSerializer,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
 )
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from .values import (
@@ -56,6 +59,18 @@ CORRECTION = Field(
     description="Set when this fixes an error (ours or a source's), not when it is new information: what was wrong,"
     " for readers; it goes on the corrections log and on every earlier briefing that showed the error",
 )
+NOTE = Field(None, description="For readers: published with it")
+INTERNAL_NOTE = Field(
+    None,
+    description="For editors only: never published",
+    # Left out of every dump, so no export can carry it; the editors' schemas (validation mode) still offer it.
+    exclude=True,
+)
+
+
+def is_internal(field: FieldInfo) -> bool:
+    """Whether a field is for editors only: no page, export, feed or review summary may show its value."""
+    return field.exclude is True
 
 
 class StatusStep(Strict):
@@ -68,7 +83,8 @@ class StatusStep(Strict):
     by: Id | None = Field(None, description="The actor who claims, reports, disputes or denies it")
     sources: list[Id] = Field(default_factory=list, description="Sources for this step; the event's if omitted")
     correction: Text | None = CORRECTION
-    note: Text | None = None
+    note: Text | None = NOTE
+    internal_note: Text | None = INTERNAL_NOTE
 
 
 def _steps(value: Any) -> Any:
@@ -118,7 +134,8 @@ class Figure(Strict):
         None, description="The id of an earlier figure this one updates (new information) or corrects (see correction)"
     )
     correction: Text | None = CORRECTION
-    note: Text | None = None
+    note: Text | None = NOTE
+    internal_note: Text | None = INTERNAL_NOTE
 
 
 ControlHow = Literal["captured", "handed-over", "surrendered", "withdrawn", "retaken", "held"]
@@ -133,7 +150,8 @@ class ControlChange(Strict):
     how: ControlHow = "captured"
     status: StatusHistory = Field(default_factory=lambda: [StatusStep(status="reported")])
     sources: list[Id] = Field(default_factory=list, description="The event's sources if omitted")
-    note: Text | None = None
+    note: Text | None = NOTE
+    internal_note: Text | None = INTERNAL_NOTE
 
 
 EventKind = Literal[
@@ -172,7 +190,8 @@ class Claim(Strict):
     by: Id | None = Field(None, description="Who makes a characterisation, e.g. the ministry that describes the target")
     sources: list[Id] = Field(default_factory=list, description="Where the claim was made")
     status: StatusHistory = Field(default_factory=lambda: [StatusStep(status="claimed")])
-    note: Text | None = None
+    note: Text | None = NOTE
+    internal_note: Text | None = INTERNAL_NOTE
 
 
 class Update(Strict):
@@ -183,7 +202,8 @@ class Update(Strict):
     reported: ReportedText | None = REPORTED
     text: Text
     sources: list[Id] = Field(default_factory=list, description="Where it was reported; needed")
-    note: Text | None = None
+    note: Text | None = NOTE
+    internal_note: Text | None = INTERNAL_NOTE
 
 
 class Wording(Strict):
@@ -196,7 +216,8 @@ class Wording(Strict):
     summary: Text | None = None
     sources: list[Id] = Field(default_factory=list, description="What the new wording rests on")
     correction: Text | None = CORRECTION
-    note: Text | None = None
+    note: Text | None = NOTE
+    internal_note: Text | None = INTERNAL_NOTE
 
 
 class Event(Strict):
@@ -222,7 +243,8 @@ class Event(Strict):
         description="Later titles or summaries, oldest first; the first ones stay for earlier briefings",
     )
     tags: list[Id] = Field(default_factory=list)
-    note: Text | None = Field(None, description="For editors and readers: how the date or status was judged")
+    note: Text | None = Field(None, description="For readers: how the date or status was judged")
+    internal_note: Text | None = INTERNAL_NOTE
 
 
 QuoteKind = Literal["direct", "partial", "paraphrase"]
@@ -261,7 +283,8 @@ class Quote(Strict):
     sources: list[Id] = Field(default_factory=list)
     events: list[Id] = Field(default_factory=list, description="Events the quote is about")
     tags: list[Id] = Field(default_factory=list)
-    note: Text | None = None
+    note: Text | None = NOTE
+    internal_note: Text | None = INTERNAL_NOTE
 
 
 SourceKind = Literal[
@@ -296,7 +319,8 @@ class Source(Strict):
     via_url: Url | None = None
     archive_url: Url | None = None
     language: Language = "en"
-    note: Text | None = None
+    note: Text | None = NOTE
+    internal_note: Text | None = INTERNAL_NOTE
 
 
 PlaceKind = Literal[
@@ -350,6 +374,55 @@ class Coordinates(Strict):
     )
 
 
+def _rings(value: Any) -> Any:
+    # Analysts draw an outline on geojson.io or in QGIS and paste its geometry; a bare list of points is one ring.
+    expected = "a list of [longitude, latitude] points, or a GeoJSON Polygon or MultiPolygon"
+    rings = value
+    if isinstance(value, dict):
+        kind, rings = value.get("type"), value.get("coordinates")
+        if kind == "MultiPolygon" and isinstance(rings, list):
+            rings = [ring for polygon in rings for ring in (polygon if isinstance(polygon, list) else [polygon])]
+        elif kind != "Polygon" or not isinstance(rings, list):
+            raise PydanticCustomError("wrong-type", "outline", {"expected": expected, "found": f"a GeoJSON {kind}"})
+    elif (
+        isinstance(value, list)
+        and value
+        and isinstance(value[0], list)
+        and not any(isinstance(v, list) for v in value[0])
+    ):
+        rings = [value]
+    for ring in rings if isinstance(rings, list) else ():
+        if isinstance(ring, list) and len(ring) < 3:
+            found = f"a ring of {len(ring)} point{'' if len(ring) == 1 else 's'}"
+            raise PydanticCustomError(
+                "wrong-type", "outline", {"expected": "rings of at least 3 points", "found": found}
+            )
+    return rings
+
+
+class _OutlineSchema:
+    """JSON Schema for an outline: one ring of [longitude, latitude] points, several, or a GeoJSON geometry."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        rings = handler(core_schema)
+        geometry = {
+            "type": "object",
+            "properties": {"type": {"enum": ["Polygon", "MultiPolygon"]}, "coordinates": {"type": "array"}},
+            "required": ["type", "coordinates"],
+        }
+        return {"anyOf": [rings["items"], rings, geometry]}
+
+
+OutlinePoint = tuple[Longitude, Latitude]
+# Rings of [longitude, latitude] points, in GeoJSON's order; a hole is a ring inside another.
+Outline = Annotated[
+    list[Annotated[list[OutlinePoint], Field(min_length=3)]],
+    BeforeValidator(_rings),
+    Field(min_length=1),
+    _OutlineSchema(),
+]
+
+
 def _country(value: Any) -> Any:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{2}", value.strip()):
         reason = f"'{value}' is not a country code: write two capital letters (ISO 3166-1), such as AF, PK or NO"
@@ -370,8 +443,27 @@ class Place(Strict):
     parent: Id | None = Field(None, description="The place that contains it, e.g. the province of a city")
     country: CountryCode | None = None
     coordinates: Coordinates | None = None
+    outline: Outline | None = Field(
+        None,
+        description="Its own outline on the map, e.g. a province or a front line's area: [longitude, latitude] points"
+        " as GeoJSON writes them ([[65.1, 31.2], [65.9, 31.2], [65.5, 32.0]]), or a GeoJSON Polygon or MultiPolygon",
+    )
     aliases: list[Text] = Field(default_factory=list, description="Other spellings, e.g. Mazar-e-Sharif")
-    note: Text | None = None
+    note: Text | None = NOTE
+    internal_note: Text | None = INTERNAL_NOTE
+
+    @field_validator("outline")
+    @classmethod
+    def _near_its_coordinates(cls, outline: list[list[OutlinePoint]] | None, info: ValidationInfo) -> Any:
+        # [latitude, longitude], as map sites copy a point, is in range around Afghanistan and would draw elsewhere.
+        at = info.data.get("coordinates")
+        if outline and at is not None:
+            lons, lats = [p[0] for ring in outline for p in ring], [p[1] for ring in outline for p in ring]
+            if not (min(lons) - 2 <= at.lon <= max(lons) + 2 and min(lats) - 2 <= at.lat <= max(lats) + 2):
+                expected = "[longitude, latitude] points, longitude first as GeoJSON writes them"
+                found = f"points far from its coordinates ({at.lat}, {at.lon}): are longitude and latitude swapped?"
+                raise PydanticCustomError("wrong-type", "outline", {"expected": expected, "found": found})
+        return outline
 
 
 ActorKind = Literal[
@@ -410,7 +502,8 @@ class Actor(Strict):
         None, description="Map colour for places it holds, as #rrggbb; one is chosen if omitted"
     )
     roles: list[Role] = Field(default_factory=list, description="For people: roles over time")
-    note: Text | None = None
+    note: Text | None = NOTE
+    internal_note: Text | None = INTERNAL_NOTE
 
 
 class Briefing(Strict):
@@ -429,6 +522,7 @@ class Briefing(Strict):
     places: list[Id] = Field(default_factory=list, description="Scope: only events at these places (all if empty)")
     tags: list[Id] = Field(default_factory=list, description="Scope: only events with these tags (all if empty)")
     draft: bool = False
+    internal_note: Text | None = INTERNAL_NOTE
 
 
 _BRANCH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*", re.ASCII)

@@ -12,9 +12,11 @@ from pydantic import BaseModel
 
 from .. import escape
 from ..model import ControlChange, Event, Figure, Quote, StatusStep, Strict
+from ..model.records import is_internal
 from ..render import format_figure
 
-# Text fields too long to print in a one-line change; they are named, not shown.
+# Text fields too long to print in a one-line change; they are named, not shown. Internal fields are only
+# named too: the summary is posted where the repository's readers may see it, and the diff shows the text.
 _LONG_TEXT = frozenset({"summary", "note", "text"})
 # Lists of sentences, diffed item by item and shown by their start.
 _TEXT_LISTS = {"highlights": "highlight", "watch": "watch item"}
@@ -58,7 +60,7 @@ def _fields(old: BaseModel, new: BaseModel, skip: frozenset[str] | set[str] = fr
         elif isinstance(before, BaseModel) and isinstance(after, BaseModel):
             inner = [name for name in type(after).model_fields if getattr(before, name) != getattr(after, name)]
             details.append(f"{field} changed ({', '.join(inner)})")
-        elif field in _LONG_TEXT or isinstance(before, BaseModel) or isinstance(after, BaseModel):
+        elif field in _LONG_TEXT or is_internal(info) or isinstance(before, BaseModel) or isinstance(after, BaseModel):
             verb = "added" if before is None else "removed" if after is None else "changed"
             details.append(f"{field} {verb}")
         else:
