@@ -27,9 +27,9 @@ from jinja2 import (
 from jinja2.compiler import CodeGenerator, Frame
 from markupsafe import Markup
 
-from .. import escape, parallel
+from .. import escape, parallel, vocabulary
 from ..model import Repository, kinds
-from .text import format_date, format_day, period, zone_name
+from .text import format_date, format_day, format_time, period, tag_name, zone_name
 from .views import Citation, View
 
 MACROS = "_macros.md"
@@ -126,6 +126,16 @@ def by_day(repository: Repository, event_ids: Sequence[str], since: date | None 
     return [*days, (EARLIER, earlier)] if earlier else days
 
 
+def term(code: str, name: str) -> str:
+    """The `term` filter: `{{ source.kind|term("source") }}` prints 'official statement' for `official-statement`."""
+    return vocabulary.label(name, code)
+
+
+def meaning(code: str, name: str) -> str:
+    """The `meaning` filter: the glossary's one-line definition of a code."""
+    return vocabulary.definition(name, code)
+
+
 def configure(env: Environment) -> Environment:
     """`env` with the filters and globals the templates use."""
     env.filters.update(
@@ -136,6 +146,13 @@ def configure(env: Environment) -> Environment:
         anchor=escape.anchor,
         when=format_date,
         day=format_day,
+        # Codes in words: no code of the model reaches a page.
+        term=term,
+        meaning=meaning,
+        country=vocabulary.country,
+        capital=vocabulary.capital,
+        tag=tag_name,
+        time=format_time,
     )
     env.globals.update(by_day=by_day, period=period)
     return env

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
+from .. import vocabulary
 from ..derive import Edition
 from ..model import Figure, FuzzyDate, TimeOfDay
 
@@ -34,7 +35,10 @@ def format_date(when: FuzzyDate) -> str:
 
 
 def format_time(moment: TimeOfDay | None) -> str:
-    return str(moment) if moment else ""
+    """A clock time as written (22:30), a part of the day in words (early morning)."""
+    if moment is None:
+        return ""
+    return vocabulary.label("time", moment.part) if moment.part else str(moment)
 
 
 _SCALE_WORDS = ((Decimal(10) ** 12, "trillion"), (Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million"))
@@ -49,10 +53,6 @@ def format_number(number: Decimal) -> str:
     return f"{number.normalize():f}"
 
 
-_QUALIFIERS = {"exactly": "", "about": "about ", "more-than": "more than ", "at-least": "at least ",
-               "fewer-than": "fewer than ", "up-to": "up to "}  # fmt: skip
-
-
 def format_figure(figure: Figure) -> str:
     if figure.value is not None:
         amount = format_number(figure.value)
@@ -61,7 +61,13 @@ def format_figure(figure: Figure) -> str:
         if figure.best is not None:
             amount += f" (best estimate {format_number(figure.best)})"
     unit = f" {figure.unit}" if figure.unit else ""
-    return f"{_QUALIFIERS[figure.qualifier]}{amount}{unit}"
+    qualifier = "" if figure.qualifier == "exactly" else f"{vocabulary.label('qualifier', figure.qualifier)} "
+    return f"{qualifier}{amount}{unit}"
+
+
+def tag_name(tag: str) -> str:
+    """A tag as readers read it: 'provincial-capitals' is 'provincial capitals'."""
+    return tag.replace("-", " ")
 
 
 def zone_name(zone: str) -> str:
