@@ -484,7 +484,7 @@ def _shown(correction: Correction, repository: Repository, edition: Edition, bri
         revised = repository.figures[correction.figure_id][1].revises
         if revised not in repository.figures or knowledge.figures[revised] > at:
             return False
-        shown = {figure for _, figure in brief.key_figures}
+        shown = {figure for _, figure, _ in brief.key_figures}
         return revised in shown or repository.figures[revised][0] in edition.events
     if correction.part == "control" and correction.number is not None:
         if moments.control[correction.number][0] > at:
@@ -504,8 +504,8 @@ class Brief:
     changes: Changes
     places: set[str]
     holdings: dict[str, Holding]
-    key_figures: tuple[tuple[str, str], ...]
-    """(figure id the briefing names, the figure that stood for it at its as-of)."""
+    key_figures: tuple[tuple[str, str, str | None], ...]
+    """(figure id the briefing names, the figure that stood for it at its as-of, and at the previous one's)."""
     corrections: tuple[Correction, ...] = ()
 
 
@@ -538,8 +538,9 @@ def derived(repository: Repository) -> Derived:
     for number, edition in enumerate(editions_):
         changed = changes(repository, edition, editions_[number - 1] if number else None, index)
         places = places_in(repository, edition, changed)
+        before = editions_[number - 1].at if number else None
         key_figures = tuple(
-            (f, shown)
+            (f, shown, index.knowledge.figure(f, before) if before else None)
             for f in edition.briefing.key_figures
             if (shown := index.knowledge.figure(f, edition.at)) is not None
         )
@@ -549,7 +550,7 @@ def derived(repository: Repository) -> Derived:
     for number, (edition, brief) in enumerate(zip(editions_, briefs, strict=True)):
         for event_id in (*edition.events, *(h.event_id for h in brief.holdings.values())):
             showing.setdefault(event_id, set()).add(number)
-        for _, figure_id in brief.key_figures:
+        for _, figure_id, _ in brief.key_figures:
             showing.setdefault(repository.figures[figure_id][0], set()).add(number)
     found = []
     concerning: dict[int, list[Correction]] = {}

@@ -186,7 +186,8 @@ def test_the_chart_counts_the_events_of_each_day(sample: Repository) -> None:
 def test_pictures_carry_a_text_alternative(sample: Repository) -> None:
     text = str(render(sample)["briefings/2021-08-13.md"])
     assert '<title id="map-title">Control of the places in this briefing as of 13 August 2021</title>' in text
-    assert "| [Kandahar](../places/kandahar-city.md) | Taliban | confirmed |" in text
+    badge = '[<span class="status status--confirmed">confirmed'
+    assert f"| [Kandahar](../places/kandahar-city.md) | Taliban | {badge}" in text
 
 
 def test_every_place_and_actor_has_a_page(sample: Repository) -> None:
@@ -196,6 +197,6 @@ def test_every_place_and_actor_has_a_page(sample: Repository) -> None:
     for actor_id in sample.actors:
         assert f"actors/{actor_id}.md" in pages
     kandahar = str(pages["places/kandahar-city.md"])
-    assert "## Control history" in kandahar and "captured: Afghan government → Taliban" in kandahar
+    assert "## Control history" in kandahar and "Captured by Taliban from Afghan government" in kandahar
     mcconnell = str(pages["actors/mitch-mcconnell.md"])
     assert mcconnell.count("US Senate Republican leader") >= 2

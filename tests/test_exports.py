@@ -287,7 +287,7 @@ def test_a_slide_shows_the_current_wording_and_the_later_news(repo: Callable[...
     assert slide["text"]["headline"] == "Taliban take &lt;i&gt;Kandahar city&lt;/i&gt;", "the latest `revised` title"
     assert slide["text"]["text"] == (
         "<p>Heavy clashes &lt;overnight&gt;.</p>"
-        "<p>2021-08-14, 09:15: Fighting &lt;b&gt;stopped&lt;/b&gt; &amp; the airport held.</p>"
+        "<p>14 August 2021, 09:15: Fighting &lt;b&gt;stopped&lt;/b&gt; &amp; the airport held.</p>"
     )
     assert slide["group"] == "Armed clash"
     [plain] = timelinejs(validate(repo()))["events"]
@@ -395,7 +395,7 @@ def test_the_data_page_says_which_files_carry_html_and_which_plain_text(repo: Pa
     ("time", "start", "display"),
     [
         ("'22:30'", {"year": "2021", "month": "8", "day": "13", "hour": "22", "minute": "30"}, None),
-        ("night", {"year": "2021", "month": "8", "day": "13"}, "2021-08-13, night"),
+        ("night", {"year": "2021", "month": "8", "day": "13"}, "13 August 2021, night"),
     ],
 )
 def test_timelinejs_slides_carry_the_time_of_day(

@@ -64,4 +64,4 @@ def test_a_site_at_the_limits_builds_with_its_feed(repo: Callable[..., Path], zo
     assert re.search(
         r"Events in the period covered, up to [^<]*, per (run of )?\d* ?years?<", str(pages[f"briefings/{last}.md"])
     )
-    assert "**999999999999999&#46;999999**" in str(pages[f"briefings/{last}.md"])
+    assert '<span class="key-figure__amount">999999999999999&#46;999999</span>' in str(pages[f"briefings/{last}.md"])

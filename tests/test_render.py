@@ -54,8 +54,11 @@ def test_rendering_twice_gives_identical_pages(pages: dict[str, str | bytes]) ->
 
 def test_a_briefing_reads_in_the_order_of_a_situation_report(pages: dict[str, str | bytes]) -> None:
     text = str(pages["briefings/2021-08-13.md"])
-    order = ["# Afghanistan", "**As of 13 August 2021, evening**", "## Highlights", "## Key figures", "## Timeline",
-             "## Key quotes", "## To watch", "## Source notes"]  # fmt: skip
+    # The situation at a glance first: key figures and the map, then the editor's words, what changed and
+    # what was said; the evidence after.
+    order = ["# Afghanistan", "**As of 13 August 2021, evening**", "## Key figures", "## Map", "## Highlights",
+             "## What changed since", "## Key quotes", "## Who holds what", "## Timeline", "## To watch",
+             "## Source notes"]  # fmt: skip
     positions = [text.index(marker) for marker in order]
     assert positions == sorted(positions)
     assert "[← Previous briefing](2021-08-12.md)" in text
@@ -66,7 +69,7 @@ def test_each_briefing_shows_only_what_its_sources_had_published(pages: dict[str
     herat = "#### Taliban claim Herat { #event-herat-captured }\n\n"
     # Herat's claim is known only from the reports of the 13th: the briefing of the 12th cannot show it.
     assert herat not in first and "source-reuters-kandahar-2021-08-13" not in first
-    assert herat + '<span class="status status--reported">reported</span>' in second
+    assert herat + '[<span class="status status--reported">reported</span>](../glossary.md#status-reported' in second
     assert "- New: [Taliban claim Herat](#event-herat-captured)" in second
 
 
@@ -236,7 +239,7 @@ def test_a_data_file_planned_at_a_page_path_is_refused(monkeypatch: pytest.Monke
 
 
 BASE_QUOTE = textwrap.dedent(BASE["quotes/official.yaml"]).strip() + "\n"
-EXTENSIONS = ["admonition", "attr_list", "footnotes", "tables", "toc"]
+EXTENSIONS = ["admonition", "attr_list", "md_in_html", "footnotes", "tables", "toc"]
 TRANSLATED = """
     speaker: taliban
     text: {text}
@@ -269,7 +272,10 @@ def test_a_translation_and_its_original_are_labelled_and_a_right_to_left_origina
             original="کندهار په بشپړه توګه فتح شو",
         ),
     )
-    assert '<p id="quote-official"><em>Translated by Reuters:</em> “Kandahar is completely conquered”</p>' in html
+    # A featured quote: the briefing sets it apart.
+    label = "<em>Translated by Reuters:</em> “Kandahar is completely conquered”</p>"
+    quoted = f'<p class="key-quote" id="quote-official">{label}'
+    assert quoted in html
     assert "<p><em>Original &#40;Pashto&#41;:</em></p>" in html
     assert '<p dir="rtl" lang="ps">کندهار په بشپړه توګه فتح شو</p>' in html
     assert "<em>partial quotation</em>, on the pace of the Taliban advance" in html
@@ -278,7 +284,10 @@ def test_a_translation_and_its_original_are_labelled_and_a_right_to_left_origina
 def test_an_original_in_a_language_without_a_name_shows_its_code(repo: Callable[..., Path]) -> None:
     quote = BASE_QUOTE + "original:\n  text: Kandahar\n  language: xx\n"
     html = _briefing_html(repo, quote)
-    assert '<p id="quote-official"><em>Translation:</em> “The Taliban took control of Kandahar city”</p>' in html
+    quoted = (
+        '<p class="key-quote" id="quote-official"><em>Translation:</em> “The Taliban took control of Kandahar city”'
+    )
+    assert quoted in html
     assert "<p><em>Original &#40;xx&#41;:</em></p>" in html
     assert '<p dir="ltr" lang="xx">Kandahar</p>' in html
 
@@ -287,7 +296,8 @@ def test_a_translation_without_its_original_names_its_translator(repo: Callable[
     html = _briefing_html(repo, BASE_QUOTE + "translated_by: the editors\ncontext: in a statement\n")
     assert "<em>Translated by the editors:</em> “The Taliban took control of Kandahar city”" in html
     assert "Original" not in html and "lang=" not in html
-    assert "— <strong>Afghan government</strong> · in a statement" in html
+    # Undated, so dated by when it was first reported; then what the partial quote was part of.
+    assert "— <strong>Afghan government</strong> · first reported 13 August 2021 · in a statement" in html
 
 
 def test_hostile_translation_fields_render_inert(repo: Callable[..., Path]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .. import derive, escape, exports, metadata, pictures
+from .. import derive, escape, exports, metadata, pictures, vocabulary
 from ..model import (
     KINDS,
     SINGULAR,
@@ -31,8 +31,8 @@ from ..model import (
 )
 from ..model import reference as model_reference
 from .engine import Job, Later
-from .text import format_day
-from .views import QUOTES_DIR, SOURCES_DIR, TIMELINE_DIR, UNDATED, month_key, quote_day, quote_month
+from .text import format_day, tag_name
+from .views import GLOSSARY_PAGE, QUOTES_DIR, SOURCES_DIR, TIMELINE_DIR, UNDATED, month_key, quote_day, quote_month
 
 BRIEFINGS_DIR = "briefings"
 ARCHIVE_DIR = "archive"
@@ -142,7 +142,7 @@ def entities(site: Plan) -> None:
     tagged = _tagged(repository, site.newest, site.quotes_newest)
     site.page(TAGS_PAGE, "tags.md", tagged=tagged)
     for tag, (events, quotes) in tagged.items():
-        listings(f"tags/{tag}.md", "tag.md", events, quotes, title=f"Tag: {tag}", tag=tag)
+        listings(f"tags/{tag}.md", "tag.md", events, quotes, title=f"Tag: {tag_name(tag)}", tag=tag)
 
 
 # Kinds whose pages the sections above plan, with their editions or their years.
@@ -158,10 +158,11 @@ def records(site: Plan) -> None:
 
 
 def registries(site: Plan) -> None:
-    """The places map, the actors, the schema reference and the data pages."""
+    """The places map, the actors, the glossary, the schema reference and the data pages."""
     whole_map = Later(_whole_map, site.holdings, site.names, site.palette, site.latest_day) if site.latest_day else ""
     site.page(PLACES_PAGE, "places.md", as_of=site.latest_day, holdings=site.holdings, map=whole_map)
     site.page(ACTORS_PAGE, "actors.md")
+    site.page(GLOSSARY_PAGE, "glossary.md", vocabularies=vocabulary.GLOSSARY)
     kinds = [(kind, SINGULAR[kind], model_reference(model)) for kind, model in KINDS.items()]
     site.page(REFERENCE_PAGE, "reference.md", kinds=kinds, parts=[
         (part.__name__, (part.__doc__ or "").strip().splitlines()[0], model_reference(part)) for part in PARTS
@@ -183,9 +184,12 @@ def home(site: Plan) -> None:
     """The home page: the latest briefing and the most recent before it."""
     recent = list(reversed(site.editions))
     brief = site.derived.briefs[-1] if recent else None
+    pictures: Later | dict[str, str] = {}
+    if brief:
+        pictures = Later(_pictures, recent[0], site.palette, brief.holdings, site.names, brief.places)
     site.page("index.md", "home.md", latest=recent[0] if recent else None, brief=brief,
-              recent=recent[1 : HOME_RECENT + 1],
-              site=site.repository.site, archive=ARCHIVE_PAGE)  # fmt: skip
+              previous=recent[1] if len(recent) > 1 else None, pictures=pictures,
+              recent=recent[1 : HOME_RECENT + 1], site=site.repository.site, archive=ARCHIVE_PAGE)  # fmt: skip
 
 
 def archives(site: Plan) -> None:
@@ -296,7 +300,7 @@ def _whole_map(
     day: date,
 ) -> Markup:  # fmt: skip
     caption = f"Control of places as of {format_day(day)}"
-    return pictures.control_map(repository.places, holdings, names, _used(palette, holdings), caption)
+    return pictures.control_map(repository.places, holdings, names, _used(palette, holdings), caption).svg
 
 
 def _front_matter(repository: Repository, edition: derive.Edition) -> str:
@@ -310,7 +314,8 @@ def _pictures(
     holdings: dict[str, derive.Holding],
     names: dict[str, str],
     places: set[str],
-) -> dict[str, Markup]:
+) -> dict[str, Any]:
+    """The briefing's map, the places it cannot draw (`unplaced`, see `pictures.Unplaced`) and its events chart."""
     day = format_day(edition.briefing.as_of)
     used = _used(palette, holdings)
     counts: dict[date, int] = defaultdict(int)
@@ -322,10 +327,16 @@ def _pictures(
     if edition.since:
         counts.setdefault(max(edition.since, min(counts, default=edition.since)), 0)
     on_map = {place: repository.places[place] for place in sorted(places)}
+    # A holding reported before the period may no longer hold: its label says when it was last reported.
+    since = edition.since
+    last = {place: (h.status.date or repository.events[h.event_id].date).end for place, h in holdings.items()}
+    old = {place: when for place, when in last.items() if since is not None and when < since}
+    drawn = pictures.control_map(
+        on_map, holdings, names, used, f"Control of the places in this briefing as of {day}", last_reported=old
+    )
     return {
-        "map": pictures.control_map(
-            on_map, holdings, names, used, f"Control of the places in this briefing as of {day}"
-        ),
+        "map": drawn.svg,
+        "unplaced": drawn.unplaced,
         "chart": pictures.events_chart(dict(counts), f"Events in the period covered, up to {day}"),
     }
 

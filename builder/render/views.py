@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from markupsafe import Markup
 
-from .. import derive, escape, known
+from .. import derive, escape, known, vocabulary
 from ..derive import FOREVER
 from ..known import Key
 from ..model import (
@@ -22,9 +22,10 @@ from ..model import (
     StatusStep,
     is_right_to_left,
 )
-from .text import format_date, format_figure, format_time, language_name
+from .text import format_date, format_day, format_figure, format_time, language_name
 
 TIMELINE_DIR = "timeline"
+GLOSSARY_PAGE = "glossary.md"
 QUOTES_DIR = "quotes"
 SOURCES_DIR = "sources"
 
@@ -104,11 +105,21 @@ UNDATED = "undated"
 
 
 def quote_day(repository: Repository, quote_id: str) -> date | None:
-    """When a quote was said: its own date, else that of the latest event it concerns; None if neither."""
+    """When a quote was said: its own date, else that of the latest event it concerns, else when it was first
+    reported (its earliest source); None if none of these is known."""
     quote = repository.quotes[quote_id]
     if quote.date:
         return quote.date.end
-    return max((repository.events[e].date.end for e in quote.events if e in repository.events), default=None)
+    latest = max((repository.events[e].date.end for e in quote.events if e in repository.events), default=None)
+    return latest or first_reported(repository, quote)
+
+
+def first_reported(repository: Repository, quote: Quote) -> date | None:
+    """The day a quote was first reported: its `reported` day, else its earliest source's."""
+    if quote.reported:
+        return quote.reported.day
+    moment = known.Clock(repository).earliest(quote.sources)
+    return moment[0] if moment else None
 
 
 def quote_month(repository: Repository, quote_id: str) -> str:
@@ -119,6 +130,23 @@ def quote_month(repository: Repository, quote_id: str) -> str:
 def _sentence(text: str) -> str:
     """`text` ending as a sentence does, whether or not its author ended it."""
     return text if text.rstrip().endswith((".", "!", "?", "…")) else f"{text}."
+
+
+# How each kind of change of control reads: the words before the new holder, and before the old one.
+_CONTROL_PHRASES = {
+    "captured": ("captured by", "from"),
+    "handed-over": ("handed over to", "by"),
+    "surrendered": ("surrendered to", "by"),
+    "withdrawn": ("left to", "when it was vacated by"),
+    "retaken": ("retaken by", "from"),
+    "held": ("still held by", ""),
+}
+
+
+def control_phrase(how: str, holder: str, before: str = "") -> str:
+    """A change of control in words, holder first: 'handed over to Taliban by Afghan government'."""
+    to_holder, from_holder = _CONTROL_PHRASES.get(how, (f"{vocabulary.label('control', how)} by", "from"))
+    return f"{to_holder} {holder} {from_holder} {before}" if before and from_holder else f"{to_holder} {holder}"
 
 
 class Shown(SimpleNamespace):
@@ -182,9 +210,19 @@ class View:
         return self.link(self.homes.source(source_id), f"source-{source_id}")
 
     def status_words(self, step: StatusStep) -> str:
+        """A status in words, with who stands behind it: 'claimed by Taliban'."""
+        words = vocabulary.label("status", step.status)
         if step.by and (step.status in NEEDS_CLAIMANT or step.status in ("claimed", "reported", "confirmed")):
-            return f"{step.status} by {self.actor(step.by)}"
-        return step.status
+            return f"{words} by {self.actor(step.by)}"
+        return words
+
+    def glossary_link(self, name: str, code: str) -> Markup:
+        """A link from this page to the glossary's entry for `code` of the vocabulary `name`."""
+        return self.link(GLOSSARY_PAGE, vocabulary.anchor(name, code))
+
+    def control_words(self, change: ControlChange) -> str:
+        """How a place changed hands, without the place or the status: 'handed over to Taliban by Afghan forces'."""
+        return control_phrase(change.how, self.actor(change.to), self.actor(change.from_))
 
     @property
     def clock(self) -> known.Clock:
@@ -263,7 +301,12 @@ class View:
                 if moments[0] <= at
             ],
             updates=[
-                Shown(date=format_date(u.date), text=u.text, cite=self.notes.later(self.sources(u.sources, at)))
+                Shown(
+                    date=format_date(u.date),
+                    text=u.text,
+                    note=u.note,
+                    cite=self.notes.later(self.sources(u.sources, at)),
+                )
                 for u, moment in zip(event.updates, facts.updates, strict=True)
                 if moment <= at
             ],
@@ -275,7 +318,7 @@ class View:
         """The earlier wordings of an event, each with the day it gave way, for its page of record."""
         shown, title, summary = [], event.title, event.summary
         for wording in event.revised:
-            earlier = Shown(until=format_date(wording.date), correction=wording.correction)
+            earlier = Shown(until=format_date(wording.date), correction=wording.correction, note=wording.note)
             earlier.title, earlier.summary = (title if wording.title else None), (summary if wording.summary else None)
             shown.append(earlier)
             title, summary = wording.title or title, wording.summary or summary
@@ -283,16 +326,9 @@ class View:
 
     def control(self, change: ControlChange, event: Event, moments: tuple[Key, ...], at: Key) -> Shown:
         current = known.current(change.status, moments, at) or change.status[0]
-        if change.how == "held":
-            words = f"{self.place(change.place)}: still held by {self.actor(change.to)}"
-        elif change.from_:
-            words = (
-                f"{self.place(change.place)}: {change.how} — from {self.actor(change.from_)} to {self.actor(change.to)}"
-            )
-        else:
-            words = f"{self.place(change.place)}: {change.how} by {self.actor(change.to)}"
         return Shown(
-            words=words,
+            words=f"{self.place(change.place)}: {self.control_words(change)}",
+            note=change.note,
             status=current.status,
             status_words=self.status_words(current),
             cite=self.notes.later(self.sources(change.sources, at), self.sources(current.sources, at)),
@@ -311,10 +347,12 @@ class View:
         steps = self.history(claim.status, moments, at)
         return Shown(
             words=self.claim_words(claim),
+            note=claim.note,
             claimant=claim.claimant if claim.kind == "responsibility" else None,
             status=current.status,
             status_words=self.status_words(current),
             history=steps if len(steps) > 1 else [],
+            step_note=current.note if len(steps) <= 1 else None,
             cite=self.notes.later(self.sources(claim.sources or event.sources, at), self.sources(current.sources, at)),
         )
 
@@ -358,8 +396,7 @@ class View:
             return f"{self.actor(before.holder) if before else 'unknown'} → no longer on record (withdrawn)"
         now = f"{self.actor(after.holder)} ({self.status_words(after.status)})"
         if before is None:
-            held = "still held by" if after.change.how == "held" else f"{after.change.how} by"
-            return f"{held} {now}, first recorded"
+            return f"{control_phrase(after.change.how, now)}, first recorded"
         if before.holder == after.holder:
             return f"{self.actor(after.holder)}, {self.status_words(before.status)} → {self.status_words(after.status)}"
         return f"{self.actor(before.holder)} → {now}"
@@ -394,6 +431,7 @@ class View:
             quote=quote,
             speaker=self.actor(quote.speaker),
             date=format_date(quote.date) if quote.date else "",
+            reported="" if quote.date else format_day(day) if (day := first_reported(self.repository, quote)) else "",
             original_dir="rtl" if original and is_right_to_left(original.language) else "ltr",
             original_label=f"Original ({language_name(original.language)})" if original else "",
             translation_label=(
