@@ -382,14 +382,40 @@ class _Taken:
                     self.cells[cell].append(other)
 
     def crosses(self, start: Point, end: Point) -> bool:
+        """Whether the line from `start` to `end` passes through a box taken, away from its two ends.
+
+        The ends are left out as far as the line's first and last steps of 4 units (a leader starts inside
+        its own marker); each box is met as a 1-unit point would meet it, so it is widened by half a unit.
+        """
         steps = max(1, int(math.dist(start, end) / 4))
-        return any(
-            not self.free((x - 0.5, y - 0.5, x + 0.5, y + 0.5))
-            for x, y in (
-                (start[0] + (end[0] - start[0]) * n / steps, start[1] + (end[1] - start[1]) * n / steps)
-                for n in range(1, steps)
-            )
+        if steps < 2:
+            return False
+        dx, dy = (end[0] - start[0]) / steps, (end[1] - start[1]) / steps
+        x0, y0 = start[0] + dx, start[1] + dy
+        x1, y1 = start[0] + dx * (steps - 1), start[1] + dy * (steps - 1)
+        reach = (min(x0, x1) - 0.5, min(y0, y1) - 0.5, max(x0, x1) + 0.5, max(y0, y1) + 0.5)
+        nearby = (
+            self.boxes
+            if len(self.boxes) <= self.FEW
+            else {other for cell in self._cells(reach) for other in self.cells.get(cell, ())}
         )
+        return any(_meets(x0, y0, x1, y1, box) for box in nearby)
+
+
+def _meets(x0: float, y0: float, x1: float, y1: float, box: Box) -> bool:
+    """Whether the segment from (x0, y0) to (x1, y1) meets the inside of `box` widened by half a unit."""
+    left, top, right, bottom = box[0] - 0.5, box[1] - 0.5, box[2] + 0.5, box[3] + 0.5
+    low, high = 0.0, 1.0
+    for start, delta, lowest, highest in ((x0, x1 - x0, left, right), (y0, y1 - y0, top, bottom)):
+        if delta == 0:
+            if not lowest < start < highest:
+                return False
+            continue
+        first, second = (lowest - start) / delta, (highest - start) / delta
+        low, high = max(low, min(first, second)), min(high, max(first, second))
+        if low >= high:
+            return False
+    return True
 
 
 def _spread(marks: list[_Mark], gap: float, bounds: Box) -> None:

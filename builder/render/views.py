@@ -216,6 +216,13 @@ class View:
             return f"{words} by {self.actor(step.by)}"
         return words
 
+    def badge(self, status: str, words: str) -> Markup:
+        """A status badge, `words` in the status's colours, linking to its glossary entry with the definition
+        as the link's title. A method rather than a template macro: every event on every page has one."""
+        tip = f"{vocabulary.capital(vocabulary.label('status', status))}: {vocabulary.definition('status', status)}"
+        span = f'<span class="status status--{escape.anchor(status)}">{escape.text(words)}</span>'
+        return Markup(f'[{span}]({self.glossary_link("status", status)} "{escape.text(tip)}")')
+
     def glossary_link(self, name: str, code: str) -> Markup:
         """A link from this page to the glossary's entry for `code` of the vocabulary `name`."""
         return self.link(GLOSSARY_PAGE, vocabulary.anchor(name, code))
