@@ -30,6 +30,8 @@ from .model import Place
 
 PALETTE = ("#1f6fc5", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085", "#7f8c8d")
 UNKNOWN = "#9e9e9e"
+# Holders past the palette share one colour, apart from "no control recorded" and from every palette colour.
+OTHERS = "#4a4a4a"
 MAP_KINDS = ("city", "town", "village", "border-crossing", "airport", "military-base", "district")
 GEODATA = Path(__file__).resolve().parent / "geodata"
 REGION, WORLD = "region-10m", "world-110m"
@@ -88,7 +90,10 @@ def colours(holders: list[str], fixed: dict[str, str | None]) -> dict[str, str]:
     for holder in dict.fromkeys(holders):
         own = fixed.get(holder)
         taken = set(chosen.values())
-        chosen[holder] = own or next((c for c in PALETTE if c not in taken), UNKNOWN)
+        # An actor's own colour, unless an earlier holder has it already or it reads as "no control recorded".
+        if own and (own.lower() in taken or own.lower() in (UNKNOWN, OTHERS)):
+            own = None
+        chosen[holder] = own.lower() if own else next((c for c in PALETTE if c not in taken), OTHERS)
     return chosen
 
 

@@ -200,3 +200,26 @@ def test_every_place_and_actor_has_a_page(sample: Repository) -> None:
     assert "## Control history" in kandahar and "Captured by Taliban from Afghan government" in kandahar
     mcconnell = str(pages["actors/mitch-mcconnell.md"])
     assert mcconnell.count("US Senate Republican leader") >= 2
+
+
+def test_places_without_coordinates_are_listed_and_their_holders_tabled(repo: Callable[..., Path]) -> None:
+    # The base repository's places have no coordinates: nothing can be drawn, nothing may be lost.
+    data = repo({
+        "events/kandahar-falls.yaml": """
+            title: Taliban take Kandahar
+            date: 2021-08-13
+            sources: [report]
+            control:
+              - place: kandahar
+                to: taliban
+            figures:
+              - id: troops
+                label: extra US troops
+                value: 3,000
+                by: government
+        """,
+    })  # fmt: skip
+    text = str(render(validate(data))["briefings/2021-08-13.md"])
+    assert "<svg" not in text.split("## Timeline")[0]
+    assert "Not on the map, for want of coordinates: [Kandahar](../places/kandahar.md) (Taliban, reported)." in text
+    assert "## Who holds what" in text and "| [Kandahar](../places/kandahar.md) | Taliban |" in text

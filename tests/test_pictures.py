@@ -337,3 +337,15 @@ def test_a_month_of_days_charts_at_its_own_size_with_labels_that_do_not_touch() 
     labels = [float(x) for x in re.findall(r'<text x="([\d.]+)" y="206">', svg)]
     assert len(labels) >= 10, "a label at least every few days"
     assert all(b - a >= pictures.CHART_LABEL_WIDTH for a, b in itertools.pairwise(labels))
+
+
+def test_no_two_holders_share_a_colour_whatever_the_actors_ask() -> None:
+    chosen = pictures.colours(
+        ["taliban", "government", "militia", *(f"group-{n}" for n in range(9))],
+        {"taliban": "#FF0000", "government": "#ff0000", "militia": pictures.UNKNOWN},
+    )
+    assert chosen["taliban"] == "#ff0000", "an actor's own colour, when free"
+    named = [chosen["taliban"], chosen["government"], chosen["militia"]]
+    assert len(set(named)) == 3 and pictures.UNKNOWN not in named
+    # Past the palette, the others share one colour that is neither a palette one nor "no control recorded".
+    assert chosen["group-8"] == pictures.OTHERS not in (*pictures.PALETTE, pictures.UNKNOWN)
