@@ -36,6 +36,7 @@ def pdf(edition_id: str) -> str:
 def briefing(repository: Repository, edition: derive.Edition) -> dict[str, str]:
     """Front-matter values for a briefing page: JSON-LD (NewsArticle, Quotations, Claims), Open Graph, its PDF."""
     b = edition.briefing
+    clock = known.Clock(repository)
     base = (repository.site.url or "").rstrip("/")
     url = f"{base}/briefings/{edition.id}/" if base else None
     description = b.summary or " ".join(b.highlights) or b.title
@@ -57,7 +58,7 @@ def briefing(repository: Repository, edition: derive.Edition) -> dict[str, str]:
                 "datePublished": str(s.published),
                 **({"url": s.url} if s.url else {}),
             }
-            for s in (repository.sources[sid] for sid in _cited(repository, edition))
+            for s in (repository.sources[sid] for sid in _cited(repository, edition, clock))
         ],
         "hasPart": [
             {
@@ -70,7 +71,6 @@ def briefing(repository: Repository, edition: derive.Edition) -> dict[str, str]:
         ],
     }
     claims = []
-    clock = known.Clock(repository)
     for event_id in edition.events:
         event = repository.events[event_id]
         step = known.current(event.status, clock.of(event).status, edition.at)
@@ -96,9 +96,8 @@ def briefing(repository: Repository, edition: derive.Edition) -> dict[str, str]:
     return values
 
 
-def _cited(repository: Repository, edition: derive.Edition) -> list[str]:
+def _cited(repository: Repository, edition: derive.Edition, clock: known.Clock) -> list[str]:
     """The sources a briefing cites: only those published by its as-of moment."""
-    clock = known.Clock(repository)
     cited: dict[str, None] = {}
     for event_id in edition.events:
         event = repository.events[event_id]

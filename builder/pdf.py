@@ -104,7 +104,7 @@ def print_briefings(site: Path, out: Path | None = None) -> list[Path]:
     except ImportError:
         raise PdfError("Playwright for Python is not installed; `make pdf` installs it from the lock") from None
     written = []
-    with _served(site) as origin, sync_playwright() as playwright:
+    with served(site) as origin, sync_playwright() as playwright:
         try:
             browser = playwright.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
         except Error as error:
@@ -161,7 +161,9 @@ def _first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder without logging every request."""
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
@@ -174,9 +176,12 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def _served(folder: Path) -> Iterator[str]:
-    """Serve `folder` on 127.0.0.1 on a free port while the block runs; yields the origin."""
-    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+def served(folder: Path, handler: type[http.server.SimpleHTTPRequestHandler] = QuietHandler) -> Iterator[str]:
+    """Serve `folder` with `handler` on 127.0.0.1 on a free port while the block runs; yields the origin.
+
+    The browser tests serve the sites they open with it too.
+    """
+    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

@@ -261,8 +261,11 @@ class Projection:
         return (lon - self.west) * self.squeeze * self.scale, (self.north - lat) * self.scale
 
 
-def _clip(points: list[Point], box: Box) -> list[Point]:
-    """Sutherland-Hodgman: the part of a ring inside `box` (left, top, right, bottom)."""
+def clip(points: list[Point], box: Box) -> list[Point]:
+    """Sutherland-Hodgman: the part of a ring inside `box` (lowest x, lowest y, highest x, highest y).
+
+    tools/outlines.py clips the outlines it commits with it too.
+    """
     left, top, right, bottom = box
     for axis, limit, keep_above in ((0, left, True), (0, right, False), (1, top, True), (1, bottom, False)):
         if not points:
@@ -325,7 +328,7 @@ def outlines(name: str, box: Box) -> tuple[tuple[str, str, Point, float], ...]:
         cw, cs, ce, cn = country.bbox
         if ce < west or cw > east or cn < south or cs > north:
             continue
-        rings = [_clip([project(lon, lat) for lon, lat in ring], window) for ring in country.rings]
+        rings = [clip([project(lon, lat) for lon, lat in ring], window) for ring in country.rings]
         rings = [ring for ring in rings if len(ring) >= 3]
         path = _path(rings)
         if path:

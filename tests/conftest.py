@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -154,3 +156,40 @@ def edit(file: Path, old: str, new: str) -> None:
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample data built into a site, once per test run."""
     return build_site(SAMPLE, tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless, for a module's browser tests; they skip where it is not installed."""
+    from .browsing import CHROMIUM, LAUNCH_ARGS, NO_CHROMIUM
+
+    if CHROMIUM is None:
+        pytest.skip(NO_CHROMIUM)
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots go: $BROWSER_ARTIFACTS, or a temporary folder."""
+    folder = Path(os.environ["BROWSER_ARTIFACTS"]) if os.environ.get("BROWSER_ARTIFACTS") else None
+    folder = folder or tmp_path_factory.mktemp("browser-artifacts")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in the throwaway repository only, with a local identity and no signing."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
+    result = subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout

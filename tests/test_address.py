@@ -9,11 +9,9 @@ and skips with a reason where it is absent.
 from __future__ import annotations
 
 import contextlib
-import functools
 import http.server
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,14 +21,12 @@ import pytest
 
 from builder import cli
 from builder.escape import site_address as mkdocs_address
-from builder.pdf import BROWSER_ARGS
 from builder.publish import publish, site_address
 from builder.validate import validate
 
+from .browsing import serve
 from .conftest import SAMPLE, build_site, edit, write_tree
 
-CHROMIUM = shutil.which("chromium")
-NO_CHROMIUM = "Debian's chromium is not on PATH (apt-get install chromium; .ci/run does); no browser is downloaded"
 PROJECT_PATH = "https://user.github.io/briefings/"
 CARD = ["og:type", "og:site_name", "og:title", "og:description", "twitter:card", "twitter:title", "twitter:description"]
 
@@ -212,37 +208,11 @@ class _Pages(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass
-
-
 @contextlib.contextmanager
 def served(site: Path, prefix: str = "/") -> Iterator[str]:
     """Serve `site` under `prefix` on 127.0.0.1, GitHub Pages' way; yields the address of the site's root."""
-    handler = type("Handler", (_Pages,), {"prefix": prefix, "site": site})
-    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if CHROMIUM is None:
-        pytest.skip(NO_CHROMIUM)
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield chromium
-        chromium.close()
+    with serve(site, type("Handler", (_Pages,), {"prefix": prefix, "site": site})) as origin:
+        yield origin + prefix
 
 
 @pytest.fixture(scope="module")

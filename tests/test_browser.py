@@ -13,13 +13,8 @@ checks at the end need no browser.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import json
-import os
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -30,19 +25,9 @@ import pytest
 
 from builder.validate import validate
 
+from .browsing import CHROMIUM, NO_CHROMIUM, serve
 from .conftest import BASE, ROOT, build_site, write_tree
 
-CHROMIUM = shutil.which("chromium")
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-NO_CHROMIUM = "Debian's chromium is not on PATH (apt-get install chromium; .ci/run does); no browser is downloaded"
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
@@ -311,32 +296,6 @@ def benign(tmp_path_factory: pytest.TempPathFactory) -> Built:
 # --- serving and watching ----------------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a browser closing a connection early is not a failure; failed requests are watched
-
-
-@contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve `folder` on 127.0.0.1 on a free port; yields the origin."""
-    server = _QuietServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 @pytest.fixture(scope="module")
 def hostile_origin(hostile: Built) -> Iterator[str]:
     with serve(hostile.site) as origin:
@@ -347,26 +306,6 @@ def hostile_origin(hostile: Built) -> Iterator[str]:
 def benign_origin(benign: Built) -> Iterator[str]:
     with serve(benign.site) as origin:
         yield origin
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if CHROMIUM is None:
-        pytest.skip(NO_CHROMIUM)
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where screenshots go: $BROWSER_ARTIFACTS, or a temporary folder."""
-    folder = Path(os.environ["BROWSER_ARTIFACTS"]) if os.environ.get("BROWSER_ARTIFACTS") else None
-    folder = folder or tmp_path_factory.mktemp("browser-artifacts")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @dataclass

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +17,7 @@ from builder.cli import main
 from builder.render import render
 from builder.validate import validate
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, git
 
 # The sample data changes as the article is followed more closely: what the tests edit is found in it,
 # and what they expect is read from the pages the build renders, not written out here.
@@ -28,20 +26,6 @@ DRAFT = "2021-08-15"
 DRAFT_TEXT = "title: Draft briefing, 15 August 2021\nas_of: 2021-08-15\ndraft: true\n"
 NEW_TEXT = "title: Briefing, 14 August 2021\nas_of: 2021-08-14\nhighlights:\n  - Kabul is next.\n"
 ADDED = " Reuters could not confirm it."
-
-
-def git(repo: Path, *args: str) -> str:
-    """Run git in the throwaway repository only, with a local identity and no signing."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
-    result = subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", *args],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout
 
 
 @pytest.fixture

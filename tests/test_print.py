@@ -24,10 +24,9 @@ from builder import cli
 from builder.pdf import PdfError, briefing_pages, print_briefings
 from builder.validate import validate
 
+from .browsing import CHROMIUM, NO_CHROMIUM
 from .conftest import SAMPLE, edit, write_tree
-from .test_address import CHROMIUM, NO_CHROMIUM, browser, published, served
-
-__all__ = ["browser"]  # the fixture, shared with test_address
+from .test_address import published, served
 
 BRIEFING = "briefings/2021-08-13/"
 ORIGINAL = "طالبان پس از درگیری‌های شدید دیشب کنترول شهر قندهار را به دست گرفتند"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ import pytest
 from builder import escape
 from builder.summary import INVALID, OLD_INVALID, summarize
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, git
 
 HOSTILE = "<b>x</b> [y](javascript:z)"
 NEW_HIGHLIGHT = "Kabul airport is crowded with people trying to leave."
@@ -31,20 +29,6 @@ status:
   - status: claimed
     by: taliban
 """
-
-
-def git(repo: Path, *args: str) -> str:
-    """Run git in the throwaway repository only, with a local identity and no signing."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
-    result = subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", *args],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout
 
 
 def t(value: str) -> str:

@@ -27,6 +27,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from builder.pictures import Point, clip
+
 PACKAGE = "world-atlas@2.0.2"
 OUT = Path(__file__).resolve().parent.parent / "builder" / "geodata"
 # West, south, east, north, in degrees: Afghanistan with room around it, its neighbours, the Gulf.
@@ -36,8 +38,6 @@ LAYERS = (
     ("countries-10m.json", "region-10m.json", 0.012, 0.01, REGION, 0.004),
     ("countries-110m.json", "world-110m.json", 0.08, 0.05, None, 0.05),
 )
-
-Point = tuple[float, float]
 
 
 def decode_arcs(topology: dict[str, Any]) -> list[list[Point]]:
@@ -87,26 +87,6 @@ def ring(arcs: list[list[Point]], indices: list[int]) -> list[Point]:
     for index in indices:
         arc = arcs[index] if index >= 0 else arcs[~index][::-1]
         points += arc[1:] if points else arc
-    return points
-
-
-def clip(points: list[Point], box: tuple[float, float, float, float]) -> list[Point]:
-    """Sutherland-Hodgman: the part of a ring inside `box` (west, south, east, north)."""
-    for axis, limit, keep_above in ((0, box[0], True), (0, box[2], False), (1, box[1], True), (1, box[3], False)):
-
-        def inside(p: Point, axis: int = axis, limit: float = limit, above: bool = keep_above) -> bool:
-            return p[axis] >= limit if above else p[axis] <= limit
-
-        result: list[Point] = []
-        previous = points[-1] if points else (0.0, 0.0)
-        for point in points:
-            if inside(point) != inside(previous):
-                t = (limit - previous[axis]) / (point[axis] - previous[axis])
-                result.append((previous[0] + t * (point[0] - previous[0]), previous[1] + t * (point[1] - previous[1])))
-            if inside(point):
-                result.append(point)
-            previous = point
-        points = result
     return points
 
 
