@@ -269,6 +269,17 @@ def _tagged(site: Path) -> bool:
         return False
 
 
+def sign(site: Path, *parts: bytes) -> str:
+    """An HMAC of `parts` with the site's key, made now if there is none; OSError when it cannot be."""
+    return _mac(_prepared(site), *parts)
+
+
+def signed_by(site: Path, mac: object, *parts: bytes) -> bool:
+    """Whether `mac` is the HMAC of `parts` with the site's own key (False when there is no key)."""
+    key = _read_key(site)
+    return key is not None and hmac.compare_digest(str(mac), _mac(key, *parts))
+
+
 def write_atomically(path: Path, content: bytes) -> None:
     """Replace `path` with `content` in one rename; OSError when it cannot, leaving nothing behind."""
     path.parent.mkdir(parents=True, exist_ok=True)

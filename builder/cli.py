@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--data", type=Path, default=Path("briefings"), help="the data folder (default: briefings)")
     serve.add_argument("--docs", type=Path, default=pipeline.DOCS, help="the docs folder (default: docs)")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="where to serve (default: 127.0.0.1:8000)")
+    serve.add_argument(
+        "--config", type=Path, default=Path("mkdocs.yml"), help="the MkDocs configuration (default: mkdocs.yml)"
+    )
     new = commands.add_parser("new", help="write a new record's stub, ready to fill in")
     new.add_argument("kind", choices=[SINGULAR[k] for k in KINDS], help="the kind of record")
     new.add_argument("id", help="the new record's id, e.g. kandahar-airport-falls (its file name)")
@@ -78,10 +81,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from .preview import serve
 
+        if not args.config.is_file():
+            print(f"briefings: no MkDocs configuration at {args.config}; pass --config FILE", file=sys.stderr)
+            return 2
         # The preview builds again on every save: one memory across its builds lets each redo only what changed.
         memory = Memory()
         try:
-            return serve(args.data, args.docs, args.addr, rebuild=lambda: _build(args.data, args.docs, memory))
+            pages = lambda: _build(args.data, args.docs, memory, quiet=True) == 0  # noqa: E731
+            return serve(args.data, args.docs, args.config, args.addr, pages)
         finally:
             memory.close()
     if args.command == "new":
@@ -113,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def _build(data: Path, docs: Path, memory: Memory | None = None) -> int:
+def _build(data: Path, docs: Path, memory: Memory | None = None, quiet: bool = False) -> int:
     if not data.is_dir() or not docs.is_dir():
         print(f"briefings: need a data folder ({data}) and a docs folder ({docs})", file=sys.stderr)
         return 2
@@ -130,8 +137,8 @@ def _build(data: Path, docs: Path, memory: Memory | None = None) -> int:
         # The worker's traceback is for a bug report; its last line says what went wrong.
         print(f"briefings: {str(error).strip().splitlines()[-1]}; the previous pages are unchanged", file=sys.stderr)
         return 1
-    where = docs / pipeline.GENERATED
-    print(f"{pages} pages {'written to' if changed else 'unchanged in'} {where}/")
+    if not quiet:
+        print(f"{pages} pages {'written to' if changed else 'unchanged in'} {docs / pipeline.GENERATED}/")
     return 0
 
 
@@ -140,11 +147,16 @@ def _publish(config: Path, site_url: str | None = None) -> int:
         print(f"briefings: no MkDocs configuration at {config}; pass --config FILE", file=sys.stderr)
         return 2
     try:
-        site = publish(config, site_url)
+        made = publish(config, site_url)
     except PublishError as error:
         print(f"briefings: {error}\nnothing was published; the previous site is unchanged", file=sys.stderr)
         return 1
-    print(f"site built strictly into {site}/")
+    if made.unchanged:
+        print(f"site unchanged in {made.site}/")
+    elif made.pages:
+        print(f"site built strictly into {made.site}/ ({made.rendered:,} of {made.pages:,} pages rendered)")
+    else:
+        print(f"site built strictly into {made.site}/")
     return 0
 
 

@@ -1,86 +1,169 @@
-"""Live preview: rebuild the generated pages when data, templates or hand-written pages change.
+"""Live preview: on every save, the pages and then the site are rebuilt in this one process, and served.
 
-MkDocs' own server serves and reloads the browser; this only keeps `docs/generated` current. It
-watches the store behind the generated link, because the link itself is replaced on each build.
+One process keeps everything loaded between saves: the builder's memory (`reuse.Memory`), MkDocs'
+configuration and theme, and the site build (`sitebuild.engine`), which renders again only the
+pages whose inputs changed. The site is the one `make site` publishes, search index and all, built
+into a temporary folder and served by MkDocs' live-reload server, which reloads the browser once
+the rebuild is done. Each rebuild prints one line; problems in the data, and MkDocs' warnings, are
+printed as they are found and do not stop the preview.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import signal
-import subprocess
 import sys
-import threading
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from . import cache, escape, stamp
 from .pipeline import GENERATED
+from .publish import PublishError, site_address
+from .sitebuild import engine
 
 TEMPLATES = Path(__file__).parent / "templates"
-DEBOUNCE_SECONDS = 0.3
 
 
-class _Rebuild(FileSystemEventHandler):
-    def __init__(self, rebuild: Callable[[], int], generated: Path) -> None:
-        self.rebuild = rebuild
+class _Changed(FileSystemEventHandler):
+    """Asks the server for a rebuild on any change that is not the builder's own output."""
+
+    def __init__(self, wanted: Callable[[], None], generated: Path) -> None:
+        self.wanted = wanted
         self.generated = generated
-        self.timer: threading.Timer | None = None
-        self.lock = threading.Lock()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        source = Path(str(event.src_path))
-        # Our own output must not trigger another build.
+        source = Path(os.path.abspath(str(event.src_path)))
+        # Our own output must not trigger another build; a folder is "modified" whenever a file in it is.
         if event.event_type in ("opened", "closed", "closed_no_write") or self.generated in source.parents:
+            return
+        if event.is_directory and event.event_type == "modified":
             return
         if source.name == GENERATED or source.name.startswith("."):
             return
-        with self.lock:
-            if self.timer:
-                self.timer.cancel()
-            # Editors save in bursts (temp file, rename, chmod): build once the burst is over.
-            self.timer = threading.Timer(DEBOUNCE_SECONDS, self.rebuild)
-            self.timer.start()
+        self.wanted()
 
 
-def serve(data: Path, docs: Path, addr: str, rebuild: Callable[[], int]) -> int:
-    """Build once, then serve with MkDocs while rebuilding on changes; returns MkDocs' exit code."""
-    building = threading.Lock()
+class Preview:
+    """The site of `config_file` kept built in `root` from the pages `rebuild_pages` writes."""
 
-    def one_at_a_time() -> int:
-        # A save during a build starts another timer: the second build waits for the first.
-        with building:
-            return rebuild()
+    def __init__(self, config_file: Path, root: Path, data: Path, rebuild_pages: Callable[[], bool]) -> None:
+        self.config_file = config_file
+        self.root = root
+        self.data = data
+        self.rebuild_pages = rebuild_pages
+        self.site: engine.SiteBuild | None = None
+        self.configured: str | None = None
+        self.theme_folder: str | None = None
+        self.url = ""
 
-    one_at_a_time()
-    store = docs / f".{GENERATED}"
-    handler = _Rebuild(one_at_a_time, store.resolve())
-    observer = Observer()
-    for folder in (data, docs, TEMPLATES):
-        observer.schedule(handler, str(folder), recursive=True)
-    observer.start()
-    # Stopped with SIGTERM (a process manager, `kill`) as with Ctrl-C: MkDocs is stopped too and
-    # the caller's clean-up runs, rather than this process vanishing and leaving MkDocs serving.
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    # A rebuild rewrites only the pages whose text changed and links the rest, old times and all,
-    # so MkDocs' --dirty rebuilds just those. Its search index then covers only them: fine for a
-    # preview, which is why published builds never use it. MkDocs warns about dirty builds, so strict
-    # mode (which `make site` keeps) would refuse to serve.
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "--dev-addr", addr]
-    command += ["--watch", str(store)]
-    mkdocs = subprocess.Popen(command)
-    try:
-        return mkdocs.wait()
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        if mkdocs.poll() is None:
-            mkdocs.terminate()
-            mkdocs.wait()
-        signal.signal(signal.SIGTERM, previous)
-        observer.stop()
-        observer.join()
+    def build(self) -> str:
+        """Rebuild the pages and the site; returns the line that says what was done."""
+        started = time.perf_counter()
+        if not self.rebuild_pages():
+            return "the data has problems (above): the preview shows the last good build"
+        site = self._site()
+        outcome = site.build()
+        site.sync(outcome, self.root)
+        seconds = time.perf_counter() - started
+        return f"{outcome.rendered:,} of {outcome.pages:,} pages rendered in {seconds:.2f} s"
+
+    def _site(self) -> engine.SiteBuild:
+        """The site build, made again when the configuration or the theme's files changed."""
+        from mkdocs.config import load_config
+
+        if self.site is None or self._configuration() != self.configured:
+            config = load_config(config_file=str(self.config_file))
+            url = site_address(self.data)
+            if url and not config.site_url:
+                config.site_url = escape.site_address(url)
+            self.url = config.site_url or ""
+            self.theme_folder = config.theme.custom_dir
+            self.site = engine.SiteBuild(config, cache.folder(self.config_file.resolve().parent))
+            self.configured = self._configuration()
+        return self.site
+
+    def _configuration(self) -> str:
+        """The configuration file and the theme's own folder, by size and time: a change loads them again."""
+        paths = [str(self.config_file)]
+        if self.theme_folder:
+            paths += [path for _, path, _ in stamp.files_under(self.theme_folder)]
+        parts = []
+        for path in paths:
+            try:
+                status = os.stat(path)
+            except OSError:
+                continue
+            parts.append(f"{path}:{status.st_size}:{status.st_mtime_ns}")
+        return "\n".join(parts)
+
+
+def serve(data: Path, docs: Path, config_file: Path, addr: str, rebuild_pages: Callable[[], bool]) -> int:
+    """Build once, then serve on `addr` while rebuilding on every change; returns 0 when stopped."""
+    from mkdocs.livereload import LiveReloadServer
+
+    host, _, port = addr.rpartition(":")
+    # Only what goes wrong is worth showing on every save: the server's own notes are not.
+    for name in ("mkdocs", "mkdocs.livereload"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="briefings-preview-") as folder:
+        preview = Preview(config_file, Path(folder), data, rebuild_pages)
+        try:
+            # The first build runs before any thread starts, so it may use every core.
+            first = preview.build()
+        except (PublishError, engine.Unsupported) as error:
+            print(f"briefings: {error}", file=sys.stderr)
+            return 1
+
+        def rebuild() -> None:
+            print(f"rebuilt: {preview.build()}", flush=True)
+
+        mount = urlsplit(preview.url).path or "/"
+        host = host or "127.0.0.1"
+        server = LiveReloadServer(builder=rebuild, host=host, port=int(port), root=folder, mount_path=mount)
+        server.error_handler = lambda code: _error_page(Path(folder), code)
+
+        def wanted() -> None:
+            # What MkDocs' own file watcher does on a change; the server waits for the burst to end.
+            with server._rebuild_cond:
+                server._want_rebuild = True
+                server._rebuild_cond.notify_all()
+
+        handler = _Changed(wanted, (docs / f".{GENERATED}").resolve())
+        observer = Observer()
+        theme = Path(preview.theme_folder) if preview.theme_folder else None
+        watched = [data, docs, TEMPLATES, *([theme] if theme else [])]
+        for watched_folder in watched:
+            if watched_folder.is_dir():
+                observer.schedule(handler, str(watched_folder), recursive=True)
+        observer.schedule(handler, str(config_file.resolve().parent), recursive=False)
+        observer.start()
+        # Stopped with SIGTERM (a process manager, `kill`) as with Ctrl-C.
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        print(f"serving on {server.url} ({first})", flush=True)
+        try:
+            server.serve()  # type: ignore[no-untyped-call]
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
+            signal.signal(signal.SIGTERM, previous)
+            observer.stop()
+            observer.join()
+    return 0
+
+
+def _error_page(root: Path, code: int) -> bytes | None:
+    page = root / "404.html"
+    if code == 404 and page.is_file():
+        return page.read_bytes()
+    return None
 
 
 def _interrupt(signum: int, frame: object) -> None:

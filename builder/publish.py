@@ -17,16 +17,26 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import escape
+from . import cache, escape
 from .discover import SITE_FILE
 from .load import load_file
 from .model import Site
+from .parallel import ChildError
+from .sitebuild import current
+from .sitebuild.engine import SiteBuild, Unsupported
 from .validate import check_schema
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 _TEMPORARY = ".{name}.building-"
 _RETIRED = ".{name}.previous-"
+
+log = logging.getLogger("briefings")
 
 
 class PublishError(Exception):
@@ -81,15 +91,25 @@ def site_address(data: Path) -> str | None:
     return site.url if isinstance(site, Site) and not problems else None
 
 
-def publish(config_file: Path, site_url: str | None = None) -> Path:
+@dataclass(frozen=True)
+class Published:
+    """A site built: where, how many pages, how many of them were rendered, and whether it was already current."""
+
+    site: Path
+    pages: int = 0
+    rendered: int = 0
+    unchanged: bool = False
+
+
+def publish(config_file: Path, site_url: str | None = None) -> Published:
     """Build the site that `config_file` describes into its `site_dir`, refusing any warning.
 
     `site_url` (from `site_address`) becomes MkDocs' `site_url` unless the configuration names one.
-    Returns the site folder. Raises PublishError, with every warning in its message, when MkDocs
-    fails or warns; the site folder is then exactly as it was.
+    Raises PublishError, with every warning in its message, when MkDocs fails or warns; the site
+    folder is then exactly as it was. When nothing the site is made from has changed since the last
+    build and the site folder is as that build left it, nothing is written at all.
     """
     # Imported here: `briefings check` and `build` never need MkDocs loaded.
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
@@ -115,12 +135,16 @@ def publish(config_file: Path, site_url: str | None = None) -> Path:
                 " what they point to: replace each with a plain file inside the project"
             )
         _forget_leftovers(site)
+        kept = cache.folder(project)
+        inputs = current.inputs(config)
+        if current.unchanged(kept, inputs, site) and not collect.records:
+            return Published(site, unchanged=True)
         fresh = site.with_name(f"{_TEMPORARY.format(name=site.name)}{os.getpid()}")
-        config.site_dir = str(fresh)
         try:
-            build(config)
-        except (MkDocsException, OSError) as error:
-            failure: str | None = str(error)
+            made = _build(config, kept, fresh)
+        except (MkDocsException, OSError, ChildError) as error:
+            failure: str | None = str(error).strip().splitlines()[-1] if isinstance(error, ChildError) else str(error)
+            made = Published(site)
         except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)
             raise
@@ -134,7 +158,24 @@ def publish(config_file: Path, site_url: str | None = None) -> Path:
             raise PublishError(f"MkDocs reported {count} warning{'s' * (count != 1)}, and the build is strict:{listed}")
         raise PublishError(f"MkDocs failed: {failure}")
     _swap_in(fresh, site)
-    return site
+    current.remember(kept, inputs, site)
+    return Published(site, made.pages, made.rendered)
+
+
+def _build(config: MkDocsConfig, kept: Path, fresh: Path) -> Published:
+    """Build into the folder `fresh`: with `engine` when it supports the configuration, else with MkDocs itself."""
+    from mkdocs.commands.build import build
+
+    try:
+        engine = SiteBuild(config, kept)
+    except Unsupported as plugins:
+        log.info("the plugins %s are not known to the fast build: MkDocs builds every page", plugins)
+        config.site_dir = str(fresh)
+        build(config)
+        return Published(fresh)
+    outcome = engine.build()
+    engine.place(outcome, fresh)
+    return Published(fresh, outcome.pages, outcome.rendered)
 
 
 def _links_in(folder: str | None, project: Path) -> list[str]:

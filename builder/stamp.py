@@ -103,6 +103,11 @@ def _digest(roots: list[tuple[Path, str]], digests: Digests, start: str = "") ->
     return digest.hexdigest()
 
 
+def files_under(root: str) -> Iterator[tuple[str, str, bool]]:
+    """(relative path, path, whether it is a plain file) for every file under `root`, hidden ones aside."""
+    return _files(root, "")
+
+
 def _files(root: str, skipped: str) -> Iterator[tuple[str, str, bool]]:
     """(relative path, path, whether it is a plain file) for everything but folders under `root`.
 

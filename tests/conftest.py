@@ -127,7 +127,7 @@ def build_site(data: Path, workdir: Path) -> Path:
     shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("generated", ".generated"), dirs_exist_ok=True)
     pipeline.build(data, docs)
     # Any warning from MkDocs raises PublishError, which fails the test with every warning listed.
-    return publish(project / "mkdocs.yml", site_address(data))
+    return publish(project / "mkdocs.yml", site_address(data)).site
 
 
 @pytest.fixture

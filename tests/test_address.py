@@ -109,13 +109,13 @@ theme: mkdocs
 
 def test_publish_makes_the_address_mkdocs_site_url_unless_mkdocs_yml_names_one(tmp_path: Path) -> None:
     project = write_tree(tmp_path / "project", {"mkdocs.yml": MINIMAL, "docs/index.md": "# Home\n"})
-    site = publish(project / "mkdocs.yml", "https://example.org/desk")
+    site = publish(project / "mkdocs.yml", "https://example.org/desk").site
     assert "<loc>https://example.org/desk/</loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
     write_tree(project, {"mkdocs.yml": MINIMAL + "site_url: https://docs.example.net/\n"})
-    site = publish(project / "mkdocs.yml", "https://example.org/desk")
+    site = publish(project / "mkdocs.yml", "https://example.org/desk").site
     assert "<loc>https://docs.example.net/</loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
     write_tree(project, {"mkdocs.yml": MINIMAL})
-    site = publish(project / "mkdocs.yml")
+    site = publish(project / "mkdocs.yml").site
     assert "<loc>" not in (site / "sitemap.xml").read_text(encoding="utf-8")
 
 

@@ -35,7 +35,7 @@ def page(site: Path) -> str:
 
 
 def test_a_clean_build_publishes(project: Path) -> None:
-    site = publish(project / "mkdocs.yml")
+    site = publish(project / "mkdocs.yml").site
     assert site == project / "site"
     assert "All fine." in page(site)
     # Nothing is left beside the site: no building or previous folder.

@@ -1,0 +1,1 @@
+"""The site build: MkDocs' build, doing only what changed (`engine`), and what it keeps between runs (`store`)."""

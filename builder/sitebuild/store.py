@@ -1,0 +1,140 @@
+"""What the site build keeps between runs, in the builder's cache folder for the site (`cache.folder`).
+
+- `site/objects/ab/<sha256>`: the bytes of every file a build published, named by their SHA-256,
+  which is checked before a file is used again. The published files are hard links to them, so the
+  cache costs no space while the site exists, and a file whose inputs did not change keeps its inode.
+- `site/pages.json`: what each page gave its last build (output, search entries, anchors, the links
+  it resolved), by a key made of everything its HTML depends on (see `engine`), signed with the
+  site's key like the parse cache: unsigned, damaged or foreign, it is ignored and the pages are
+  rendered again.
+- `site/last.json`: the stamp of the last published build: the digest of its inputs and of the site
+  folder it made. A build whose inputs and site folder both match has nothing to do.
+
+The cache only saves time: when it cannot be read or written, the build goes on without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .. import cache
+
+FORMAT = "briefings site cache 1"
+OBJECTS = "objects"
+PAGES = "pages.json"
+LAST = "last.json"
+# An object no record names is removed once it is this old: a build running beside this one may still use it.
+SPARE_SECONDS = 3600
+
+log = logging.getLogger("briefings")
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Objects:
+    """Files by the SHA-256 of their bytes; a file that no longer matches its name is never used."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        # Objects checked in this process, by identity: the preview does not read them again each save.
+        self.checked: dict[str, tuple[int, int, int]] = {}
+
+    def path(self, digest: str) -> Path:
+        return self.folder / digest[:2] / digest
+
+    def usable(self, digest: str) -> bool:
+        """Whether the object exists and holds the bytes its name promises."""
+        path = self.path(digest)
+        try:
+            status = path.stat()
+        except OSError:
+            return False
+        identity = (status.st_ino, status.st_size, status.st_mtime_ns)
+        if self.checked.get(digest) == identity:
+            return True
+        try:
+            with path.open("rb") as stream:
+                good = hashlib.file_digest(stream, "sha256").hexdigest() == digest
+        except OSError:
+            return False
+        if good:
+            self.checked[digest] = identity
+        return good
+
+    def put(self, data: bytes) -> str:
+        """Keep `data`; returns its digest. A copy that cannot be kept is written where it is needed instead."""
+        digest = digest_of(data)
+        if not self.usable(digest):
+            try:
+                cache.write_atomically(self.path(digest), data)
+            except OSError as error:
+                log.warning("cannot keep %s in the site cache (%s)", digest[:12], error.strerror or error)
+        return digest
+
+    def put_file(self, source: str) -> str:
+        with open(source, "rb") as stream:
+            return self.put(stream.read())
+
+    def place(self, digest: str, destination: Path) -> None:
+        """Put the object at `destination`: a hard link when the file system allows, else a copy."""
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(self.path(digest), destination)
+        except OSError:
+            destination.write_bytes(self.path(digest).read_bytes())
+
+    def forget_all_but(self, kept: set[str]) -> None:
+        """Remove objects no record names, once they are old enough that no other build can be using them."""
+        cutoff = time.time() - SPARE_SECONDS
+        for path in self._all():
+            try:
+                if path.name not in kept and path.stat().st_mtime < cutoff:
+                    path.unlink()
+            except OSError:
+                pass
+
+    def _all(self) -> Iterator[Path]:
+        try:
+            for bucket in self.folder.iterdir():
+                if bucket.is_dir() and not bucket.is_symlink():
+                    yield from bucket.iterdir()
+        except OSError:
+            return
+
+
+def read_signed(path: Path) -> dict[str, Any] | None:
+    """The JSON object saved at `path` by `write_signed`, or None when it is missing, damaged or not ours."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    header, _, body = raw.partition(b"\n")
+    try:
+        meta = json.loads(header)
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            return None
+        if not cache.signed_by(path.parent.parent, meta.get("mac"), FORMAT.encode(), body):
+            return None
+        value = json.loads(body)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def write_signed(path: Path, value: dict[str, Any]) -> None:
+    """Save `value` signed with the site's key; a cache that cannot be saved is a warning, never a failure."""
+    body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        mac = cache.sign(path.parent.parent, FORMAT.encode(), body)
+        cache.write_atomically(path, json.dumps({"format": FORMAT, "mac": mac}).encode() + b"\n" + body)
+    except OSError as error:
+        log.warning("cannot save the site cache in %s (%s)", path, error.strerror or error)
