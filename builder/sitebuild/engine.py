@@ -143,10 +143,11 @@ class SiteBuild:
                     _restore(page, record, files)
                     kept[index] = record
             missing = [index for index in range(len(pages)) if index not in kept]
-            in_nav = {id(page) for page in _nav_pages(nav.items)}
-            # Every page's template shows the navigation's titles: those pages are rendered first.
+            # Every page's template shows the navigation's titles: a page there whose title comes from its
+            # Markdown is rendered first.
+            untitled = {id(page) for page in _nav_pages(nav.items) if "title" not in vars(page)}
             early = {
-                index: _markdown_kept(pages[index], config, files) for index in missing if id(pages[index]) in in_nav
+                index: _markdown_kept(pages[index], config, files) for index in missing if id(pages[index]) in untitled
             }
 
             env = config.plugins.on_env(env, config=config, files=files)
