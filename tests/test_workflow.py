@@ -297,6 +297,21 @@ def test_build_uploads_the_site_for_pages_when_it_deploys_and_for_review_otherwi
     assert pages["if"] == deploy["if"]
 
 
+def test_the_site_build_restores_the_caches_and_only_main_saves_them() -> None:
+    build = load_workflow()["jobs"]["build"]
+    names = [step.get("uses", step.get("run", "")).split("@")[0] for step in steps(build)]
+    restore, site, save = (names.index(name) for name in ("actions/cache/restore", "make site", "actions/cache/save"))
+    assert restore < site < save
+    restored, built, saved = steps(build)[restore], steps(build)[site], steps(build)[save]
+    # One folder, outside the checkout (a commit cannot plant a cache), and the one the build uses.
+    assert restored["with"]["path"] == saved["with"]["path"] == built["env"]["BRIEFINGS_CACHE"]
+    assert restored["with"]["path"].startswith("${{ runner.temp }}")
+    assert saved["with"]["key"].startswith(restored["with"]["restore-keys"])
+    for event in (*EVENTS, OTHER_PUSH):
+        assert evaluate(restored.get("if"), event), event
+        assert evaluate(saved.get("if"), event) == (event in (MAIN_PUSH, DISPATCH_MAIN)), event
+
+
 def test_deploy_runs_on_main_when_pushed_or_started_by_hand() -> None:
     deploy = load_workflow()["jobs"]["deploy"]
     assert runs(deploy, MAIN_PUSH)
@@ -339,7 +354,9 @@ def test_build_prints_each_briefing_to_a_pdf_with_debians_chromium_before_upload
     runs_and_uploads = [step.get("run", "").strip() or step["uses"].split("@")[0] for step in steps(build)[1:]]
     assert runs_and_uploads == [
         "actions/checkout",
+        "actions/cache/restore",
         "make site",
+        "actions/cache/save",
         "make pdf",
         "actions/upload-artifact",
         "actions/upload-pages-artifact",
