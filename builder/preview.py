@@ -62,17 +62,25 @@ class Preview:
         self.configured: str | None = None
         self.theme_folder: str | None = None
         self.url = ""
+        self.built = 0
+
+    def close(self) -> None:
+        """Save what the pages gave for the next process."""
+        if self.site is not None and self.built > 1:
+            self.site.save()
 
     def build(self) -> str:
         """Rebuild the pages and the site; returns the line that says what was done."""
         started = time.perf_counter()
         if not self.rebuild_pages():
-            return "the data has problems (above): the preview shows the last good build"
+            return "nothing: the data has problems (above), the preview shows the last good build"
         site = self._site()
-        outcome = site.build()
+        # The first build's pages are saved for the next process; the others when the preview stops.
+        outcome = site.build(keep=self.built == 0)
+        self.built += 1
         site.sync(outcome, self.root)
         seconds = time.perf_counter() - started
-        return f"{outcome.rendered:,} of {outcome.pages:,} pages rendered in {seconds:.2f} s"
+        return f"{outcome.rendered:,} of {outcome.pages:,} pages in {seconds:.2f} s"
 
     def _site(self) -> engine.SiteBuild:
         """The site build, made again when the configuration or the theme's files changed."""
@@ -122,7 +130,7 @@ def serve(data: Path, docs: Path, config_file: Path, addr: str, rebuild_pages: C
             return 1
 
         def rebuild() -> None:
-            print(f"rebuilt: {preview.build()}", flush=True)
+            print(f"rebuilt {preview.build()}", flush=True)
 
         mount = urlsplit(preview.url).path or "/"
         host = host or "127.0.0.1"
@@ -146,7 +154,7 @@ def serve(data: Path, docs: Path, config_file: Path, addr: str, rebuild_pages: C
         observer.start()
         # Stopped with SIGTERM (a process manager, `kill`) as with Ctrl-C.
         previous = signal.signal(signal.SIGTERM, _interrupt)
-        print(f"serving on {server.url} ({first})", flush=True)
+        print(f"serving on {server.url} (built {first})", flush=True)
         try:
             server.serve()  # type: ignore[no-untyped-call]
         except KeyboardInterrupt:
@@ -156,6 +164,7 @@ def serve(data: Path, docs: Path, config_file: Path, addr: str, rebuild_pages: C
             signal.signal(signal.SIGTERM, previous)
             observer.stop()
             observer.join()
+            preview.close()
     return 0
 
 

@@ -336,7 +336,7 @@ def test_lint_and_tests_run_on_every_event_and_gate_the_deployment() -> None:
 def test_tests_run_with_debians_chromium_and_npm_as_in_ci_run() -> None:
     test = load_workflow()["jobs"]["test"]
     # A Debian image with the Python the other jobs set up: apt's chromium is then Debian's.
-    assert re.fullmatch(r"python:3\.11-slim-(bookworm|trixie)", test["container"]["image"])
+    assert re.fullmatch(r"python:3\.11(\.\d+)?-slim-(bookworm|trixie)", test["container"]["image"])
     first, checkout = steps(test)[:2]
     packages = debian_packages(first["run"])
     assert packages is not None and {"make", "git", "chromium", "npm"} <= set(packages)
@@ -348,7 +348,7 @@ def test_tests_run_with_debians_chromium_and_npm_as_in_ci_run() -> None:
 
 def test_build_prints_each_briefing_to_a_pdf_with_debians_chromium_before_uploading_the_site() -> None:
     build = load_workflow()["jobs"]["build"]
-    assert re.fullmatch(r"python:3\.11-slim-(bookworm|trixie)", build["container"]["image"])
+    assert re.fullmatch(r"python:3\.11(\.\d+)?-slim-(bookworm|trixie)", build["container"]["image"])
     packages = debian_packages(steps(build)[0]["run"])
     assert packages is not None and {"make", "chromium"} <= set(packages)
     runs_and_uploads = [step.get("run", "").strip() or step["uses"].split("@")[0] for step in steps(build)[1:]]

@@ -33,11 +33,11 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from .. import parallel, stamp
-from . import store
+from . import search, store
 
 if TYPE_CHECKING:
     import jinja2
@@ -102,11 +102,17 @@ class SiteBuild:
         self.objects = store.Objects(self.folder / store.OBJECTS)
         self.records: dict[str, dict[str, Any]] | None = None
         self.sources: dict[str, list[Any]] = {}
-        # What `sync` last placed in its folder, file by file.
+        # What `sync` last placed in its folder, file by file; each page's source as last read.
         self.placed: dict[str, str] = {}
+        self.read: dict[str, tuple[tuple[int, int, int], str, dict[str, Any]]] = {}
+        self.files: dict[str, str] = {}
 
-    def build(self) -> Outcome:
-        """Run MkDocs' build steps; every file of the site is left in `objects`, named in the outcome."""
+    def build(self, keep: bool = True) -> Outcome:
+        """Run MkDocs' build steps; every file of the site is left in `objects`, named in the outcome.
+
+        What the pages gave is saved for the next process unless `keep` is False (the preview saves
+        it when it stops, not on every save).
+        """
         from mkdocs.commands.build import _build_extra_template, _build_theme_template
         from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
         from mkdocs.structure.nav import get_navigation
@@ -193,7 +199,9 @@ class SiteBuild:
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         self.records = fresh
-        self._save(outcome)
+        self.files = outcome.files
+        if keep:
+            self.save()
         return outcome
 
     def place(self, outcome: Outcome, folder: Path) -> None:
@@ -219,8 +227,18 @@ class SiteBuild:
     # The steps.
 
     def _read(self, page: Page, files: Files) -> Page:
-        """The first half of MkDocs' `_populate_page`: the page's source and the plugins' Markdown events."""
+        """The first half of MkDocs' `_populate_page`: the page's source and the plugins' Markdown events.
+
+        The supported plugins have no events here, so a file read before is not read again while its
+        size, time and inode stay the same (the preview reads only what a save changed).
+        """
         config = self.config
+        source = page.file.abs_src_path
+        identity = _identity(source) if source and page.file._content is None else None
+        known = self.read.get(page.file.src_uri)
+        if identity is not None and known is not None and known[0] == identity:
+            page.markdown, page.meta = known[1], known[2]
+            return page
         config._current_page = page
         try:
             page = config.plugins.on_pre_page(page, config=config, files=files)
@@ -232,6 +250,8 @@ class SiteBuild:
             raise
         finally:
             config._current_page = None
+        if identity is not None:
+            self.read[page.file.src_uri] = (identity, page.markdown, dict(page.meta))
         return page
 
     def _common(self, nav: Navigation, pages: Sequence[Page]) -> str:
@@ -251,7 +271,7 @@ class SiteBuild:
     def _still_good(self, record: dict[str, Any], files: Files) -> bool:
         """Whether a kept page still applies: each link it resolved resolves alike, and its output is intact."""
         for path, found in record["lookups"].items():
-            file = files.get_file_from_path(path)
+            file = _look_up(files, path)
             if (file.src_uri if file is not None else None) != found:
                 return False
         return record["output"] is None or self.objects.usable(record["output"])
@@ -294,6 +314,8 @@ class SiteBuild:
             index = getattr(plugin, "search_index", None)
             if index is None:
                 continue
+            if type(index) is search.MaterialIndex:
+                plugin.search_index = index = search.Index(**plugin.config)
             entries = getattr(index, "entries", None)
             if entries is None:
                 entries = index._entries
@@ -310,11 +332,12 @@ class SiteBuild:
             self.sources = saved.get("sources", {}) if saved else {}
         return self.records
 
-    def _save(self, outcome: Outcome) -> None:
+    def save(self) -> None:
+        """Save what the last build's pages gave, and forget the objects no longer used."""
         if self.records is None:
             return
         store.write_signed(self.folder / store.PAGES, {"pages": self.records, "sources": self.sources})
-        self.objects.forget_all_but(set(outcome.files.values()))
+        self.objects.forget_all_but(set(self.files.values()))
 
 
 def _render(
@@ -406,11 +429,30 @@ def _restore(page: Page, record: dict[str, Any], files: Files) -> None:
     page.present_anchor_ids = set(record["anchors"])
     links = {}
     for uri, anchors in record["links"].items():
-        target = files.get_file_from_path(uri)
+        target = _look_up(files, uri)
         if target is not None:
             links[target] = anchors
     if log.getEffectiveLevel() > logging.DEBUG or logging.getLogger("mkdocs").getEffectiveLevel() > logging.DEBUG:
         page.links_to_anchors = links
+
+
+_POSIX: dict[str, str] = {}
+
+
+def _look_up(files: Files, path: str) -> File | None:
+    """`files.get_file_from_path`, without making a path object for each of the many links kept pages name."""
+    posix = _POSIX.get(path)
+    if posix is None:
+        posix = _POSIX[path] = PurePath(path).as_posix()
+    return files.src_uris.get(posix)
+
+
+def _identity(path: str) -> tuple[int, int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ino
 
 
 def _page_key(common: str, page: Page) -> str:
