@@ -1,4 +1,4 @@
-"""The live preview, end to end: a saved edit reaches the served page, and stopping it stops MkDocs."""
+"""The live preview, end to end: a save reaches the served pages and search in one rebuild; SIGTERM stops it."""
 
 from __future__ import annotations
 
@@ -52,17 +52,28 @@ def test_a_saved_edit_reaches_the_served_pages_and_sigterm_stops_everything(tmp_
     port = free_port()
     environment = {**os.environ, "BRIEFINGS_CACHE": str(tmp_path / "cache"), "NO_MKDOCS_2_WARNING": "1"}
     command = [sys.executable, "-m", "builder", "serve", "--addr", f"127.0.0.1:{port}"]
-    preview = subprocess.Popen(command, cwd=site, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    output = tmp_path / "output"
+    with output.open("w", encoding="utf-8") as stream:
+        environment["PYTHONUNBUFFERED"] = "1"
+        preview = subprocess.Popen(command, cwd=site, env=environment, stdout=stream, stderr=subprocess.STDOUT)
     page = f"http://127.0.0.1:{port}/timeline/2021-08/"
+    search = f"http://127.0.0.1:{port}/search/search_index.json"
     try:
         assert wait_for(lambda: "Taliban claim Herat" in (fetch(page) or "")), "the preview never served the page"
+        started = output.read_text(encoding="utf-8")
         herat = site / "briefings/events/herat-captured.yaml"
         herat.write_text(herat.read_text(encoding="utf-8").replace("title: ", "title: Saved, ", 1), encoding="utf-8")
         assert wait_for(lambda: "Saved, Taliban claim Herat" in (fetch(page) or ""), 30), "the edit never showed"
         briefing = fetch(f"http://127.0.0.1:{port}/briefings/2021-08-13/") or ""
         assert "Saved, Taliban claim Herat" in briefing, "the briefing that shows the event was not rebuilt"
+        # The whole site is current, search included, as `make site` would build it.
+        assert "Saved, Taliban claim Herat" in (fetch(search) or "")
+        time.sleep(1)
+        # One rebuild for the save, said in one line, and nothing else.
+        said = output.read_text(encoding="utf-8")[len(started) :].splitlines()
+        assert len(said) == 1 and said[0].startswith("rebuilt "), said
     finally:
         preview.send_signal(signal.SIGTERM)
         preview.wait(timeout=30)
-    assert wait_for(lambda: fetch(page) is None, 15), "MkDocs went on serving after the preview stopped"
-    assert (next((tmp_path / "cache").iterdir()) / "parsed.json").is_file()
+    assert wait_for(lambda: fetch(page) is None, 15), "the server went on serving after the preview stopped"
+    assert any((folder / "parsed.json").is_file() for folder in (tmp_path / "cache").iterdir())
