@@ -105,7 +105,16 @@ class SiteBuild:
         # What `sync` last placed in its folder, file by file; each page's source as last read.
         self.placed: dict[str, str] = {}
         self.read: dict[str, tuple[tuple[int, int, int], str, dict[str, Any]]] = {}
+        self.read_digests: dict[str, tuple[tuple[int, int, int], str]] = {}
         self.files: dict[str, str] = {}
+        # Each page's search entries as JSON text, by object digest: the preview does not read them again.
+        self.texts: dict[str, str] = {}
+        # One theme environment for every build: its templates are compiled and its files listed once.
+        self.env = config.theme.get_env()
+        loader = self.env.loader
+        if loader is not None:
+            listed = loader.list_templates()
+            loader.list_templates = lambda: listed  # type: ignore[method-assign]
 
     def build(self, keep: bool = True) -> Outcome:
         """Run MkDocs' build steps; every file of the site is left in `objects`, named in the outcome.
@@ -127,13 +136,12 @@ class SiteBuild:
         try:
             config.plugins.on_pre_build(config=config)
             files = get_files(config)
-            env = config.theme.get_env()
-            files.add_files_from_theme(env, config)
+            files.add_files_from_theme(self.env, config)
             files = config.plugins.on_files(files, config=config)
             set_exclusions(files, config)
             nav = get_navigation(files, config)
             nav = config.plugins.on_nav(nav, config=config, files=files)
-            entries = self._search_entries()
+            index = self._search_index()
 
             documents = files.documentation_pages(inclusion=InclusionLevel.is_included)
             pages: list[Page] = []
@@ -141,55 +149,60 @@ class SiteBuild:
                 page = file.page if file.page is not None else Page(None, file, config)
                 pages.append(self._read(page, files))
             common = self._common(nav, pages)
-            keys = [_page_key(common, page) for page in pages]
+            keys = [hashlib.sha256(f"{common}{self.read_digest(page)}".encode()).hexdigest() for page in pages]
             kept: dict[int, dict[str, Any]] = {}
-            for index, (page, key) in enumerate(zip(pages, keys, strict=True)):
+            for number, (page, key) in enumerate(zip(pages, keys, strict=True)):
                 record = records.get(key)
                 if record is not None and self._still_good(record, files):
                     _restore(page, record, files)
-                    kept[index] = record
-            missing = [index for index in range(len(pages)) if index not in kept]
+                    kept[number] = record
+            missing = [number for number in range(len(pages)) if number not in kept]
             # Every page's template shows the navigation's titles: a page there whose title comes from its
             # Markdown is rendered first.
             untitled = {id(page) for page in _nav_pages(nav.items) if "title" not in vars(page)}
             early = {
-                index: _markdown_kept(pages[index], config, files) for index in missing if id(pages[index]) in untitled
+                number: _markdown_kept(pages[number], config, files)
+                for number in missing
+                if id(pages[number]) in untitled
             }
-
-            env = config.plugins.on_env(env, config=config, files=files)
+            env = config.plugins.on_env(self.env, config=config, files=files)
             outcome = Outcome(pages=len(pages), rendered=len(missing))
-            self._static_files(files, outcome)
-            for template in config.theme.static_templates:
-                _build_theme_template(template, env, files, config, nav)
-            for template in config.extra_templates:
-                _build_extra_template(template, files, config, nav)
-            # Pages come after, and overwrite, what has the same address: MkDocs writes them in this order.
-            self._take_written(scratch, outcome)
 
-            def render(index: int) -> _Rendered:
-                before = early.get(index, ({}, []))
-                return _render(index, pages[index], config, files, documents, nav, env, entries, self.objects, before)
+            def before_pages() -> None:
+                # MkDocs writes these first, and a page with the same address overwrites them.
+                self._static_files(files, outcome)
+                for template in config.theme.static_templates:
+                    _build_theme_template(template, env, files, config, nav)
+                for template in config.extra_templates:
+                    _build_extra_template(template, files, config, nav)
+                self._take_written(scratch, outcome)
 
-            rendered = {done.index: done for done in parallel.split_map(render, missing)}
-            page_entries: list[dict[str, Any]] = []
+            def render(number: int) -> _Rendered:
+                before = early.get(number, ({}, []))
+                return _render(number, pages[number], config, files, documents, nav, env, index, self.objects, before)
+
+            # The other cores start on the pages while this process writes the rest, then joins them.
+            rendered = {done.index: done for done in parallel.split_map(render, missing, meanwhile=before_pages)}
             fresh: dict[str, dict[str, Any]] = {}
-            for index, page in enumerate(pages):
-                done = rendered.get(index)
+            searched: list[str] = []
+            for number, page in enumerate(pages):
+                done = rendered.get(number)
                 if done is not None:
                     for name, level, message in done.logged:
                         logging.getLogger(name).log(level, "%s", message)
                     record = done.record
                     _restore(page, record, files)
                     if not any(level >= logging.WARNING for _, level, _ in done.logged):
-                        fresh[keys[index]] = record
+                        fresh[keys[number]] = record
                 else:
-                    record = kept[index]
-                    fresh[keys[index]] = record
-                page_entries.extend(record["entries"])
+                    record = kept[number]
+                    fresh[keys[number]] = record
+                if record["search"]:
+                    searched.append(record["search"])
                 if record["output"] is not None:
                     outcome.files[page.file.dest_uri] = record["output"]
-            if entries is not None:
-                entries[:] = page_entries
+            if index is not None:
+                self._fill(index, searched)
 
             anchors = config.validation.links.anchors
             for page in pages:
@@ -237,7 +250,7 @@ class SiteBuild:
         identity = _identity(source) if source and page.file._content is None else None
         known = self.read.get(page.file.src_uri)
         if identity is not None and known is not None and known[0] == identity:
-            page.markdown, page.meta = known[1], known[2]
+            page.markdown, page.meta = known[1], dict(known[2])
             return page
         config._current_page = page
         try:
@@ -253,6 +266,16 @@ class SiteBuild:
         if identity is not None:
             self.read[page.file.src_uri] = (identity, page.markdown, dict(page.meta))
         return page
+
+    def read_digest(self, page: Page) -> str:
+        """A digest of what a page's key takes from the page itself: its addresses, metadata and Markdown."""
+        identity = self.read.get(page.file.src_uri, ((0, 0, 0),))[0]
+        known = self.read_digests.get(page.file.src_uri)
+        if known is not None and known[0] == identity and identity != (0, 0, 0):
+            return known[1]
+        digest = _page_digest(page)
+        self.read_digests[page.file.src_uri] = (identity, digest)
+        return digest
 
     def _common(self, nav: Navigation, pages: Sequence[Page]) -> str:
         """What every page's HTML depends on beyond itself: configuration, theme, navigation, code, libraries."""
@@ -274,7 +297,8 @@ class SiteBuild:
             file = _look_up(files, path)
             if (file.src_uri if file is not None else None) != found:
                 return False
-        return record["output"] is None or self.objects.usable(record["output"])
+        outputs = [digest for digest in (record["output"], record["search"]) if digest]
+        return all(self.objects.usable(digest) for digest in outputs)
 
     def _static_files(self, files: Files, outcome: Outcome) -> None:
         """MkDocs' `copy_static_files`, into objects: a file read before is not read again unless it changed."""
@@ -305,10 +329,11 @@ class SiteBuild:
                 outcome.files[path.relative_to(scratch).as_posix()] = self.objects.put_file(str(path))
                 path.unlink()
 
-    def _search_entries(self) -> list[dict[str, Any]] | None:
-        """The search plugin's list of entries, emptied for this build (None without a search plugin).
+    def _search_index(self) -> Any:
+        """The search plugin's index, emptied for this build (None without a search plugin).
 
-        Material's plugin gets the faster HTML parser of `search`, which gives the same sections.
+        Material's plugin gets `search.Index`: the same entries, a faster HTML parser, and the index
+        written from each page's entries as kept.
         """
         for plugin in self.config.plugins.values():
             index = getattr(plugin, "search_index", None)
@@ -316,12 +341,19 @@ class SiteBuild:
                 continue
             if type(index) is search.MaterialIndex:
                 plugin.search_index = index = search.Index(**plugin.config)
-            entries = getattr(index, "entries", None)
-            if entries is None:
-                entries = index._entries
-            entries.clear()
-            return entries  # type: ignore[no-any-return]
+            _entries_of(index).clear()
+            return index
         return None
+
+    def _fill(self, index: Any, searched: list[str]) -> None:
+        """Give the search index every page's entries, in page order, from their kept JSON text."""
+        texts = {digest: self.texts.get(digest) or self.objects.text(digest) for digest in dict.fromkeys(searched)}
+        self.texts = {digest: text for digest, text in texts.items() if text is not None}
+        pieces = [texts[digest] or "" for digest in searched]
+        if isinstance(index, search.Index):
+            index.pieces = pieces
+        else:
+            _entries_of(index)[:] = [entry for piece in pieces for entry in json.loads(f"[{piece}]")]
 
     # What is kept between runs.
 
@@ -341,20 +373,21 @@ class SiteBuild:
 
 
 def _render(
-    index: int,
+    number: int,
     page: Page,
     config: MkDocsConfig,
     files: Files,
     documents: Sequence[File],
     nav: Navigation,
     env: jinja2.Environment,
-    entries: list[dict[str, Any]] | None,
+    index: Any,
     objects: store.Objects,
     early: tuple[dict[str, str | None], list[tuple[str, int, str]]],
 ) -> _Rendered:
-    """A page rendered, Markdown then template, as MkDocs' `_populate_page` and `_build_page` do it.
+    """Page `number` rendered, Markdown then template, as MkDocs' `_populate_page` and `_build_page` do it.
 
-    `early` holds the lookups and warnings of its Markdown when that was rendered before.
+    `index` is the search plugin's index, which the page's entries go through. `early` holds the
+    lookups and warnings of its Markdown when that was rendered before.
     """
     from mkdocs.commands.build import get_context
     from mkdocs.exceptions import BuildError
@@ -365,6 +398,7 @@ def _render(
         if page.content is None:
             _render_markdown(page, config, files)
         config._current_page = page
+        entries = _entries_of(index) if index is not None else None
         before = len(entries) if entries is not None else 0
         try:
             page.active = True
@@ -384,9 +418,11 @@ def _render(
             del entries[before:]
         data = output.encode("utf-8", errors="xmlcharrefreplace") if output.strip() else None
     output_digest = objects.put(data) if data is not None else None
+    # As the search plugin's `generate_search_index` writes them, without the list's brackets.
+    text = json.dumps(added, separators=(",", ":"), default=str)[1:-1]
     record: dict[str, Any] = {
         "output": output_digest,
-        "entries": added,
+        "search": objects.put(text.encode("utf-8")) if text else "",
         "title": page._title_from_render,
         "anchors": sorted(page.present_anchor_ids or ()),
         "links": {
@@ -394,7 +430,7 @@ def _render(
         },
         "lookups": lookups,
     }
-    return _Rendered(index, output_digest, record, logged)
+    return _Rendered(number, output_digest, record, logged)
 
 
 def _markdown_kept(
@@ -436,6 +472,12 @@ def _restore(page: Page, record: dict[str, Any], files: Files) -> None:
         page.links_to_anchors = links
 
 
+def _entries_of(index: Any) -> list[dict[str, Any]]:
+    """The list a search index keeps its entries in: Material's `entries`, MkDocs' own `_entries`."""
+    entries = getattr(index, "entries", None)
+    return entries if isinstance(entries, list) else index._entries
+
+
 _POSIX: dict[str, str] = {}
 
 
@@ -455,8 +497,8 @@ def _identity(path: str) -> tuple[int, int, int] | None:
     return status.st_size, status.st_mtime_ns, status.st_ino
 
 
-def _page_key(common: str, page: Page) -> str:
-    digest = hashlib.sha256(common.encode())
+def _page_digest(page: Page) -> str:
+    digest = hashlib.sha256()
     file = page.file
     for part in (file.src_uri, file.dest_uri, file.url, page.canonical_url or "", page.edit_url or ""):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")

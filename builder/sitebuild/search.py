@@ -17,6 +17,7 @@ and the sample site, and pins Material's version.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -282,7 +283,21 @@ class _Recorder(HTMLParser):
 
 
 class Index(MaterialIndex):  # type: ignore[misc]
-    """Material's `SearchIndex`, reading pages with `Sections`; install it after the plugin's `on_config`."""
+    """Material's `SearchIndex`, reading pages with `Sections`; install it after the plugin's `on_config`.
+
+    Given `pieces`, each page's entries as JSON text (what `json.dumps` makes of the page's list of
+    entries, without its brackets), it writes the index from them, as Material's would from the entries.
+    """
+
+    pieces: list[str] | None = None
+
+    def generate_search_index(self, prev: Any) -> str:
+        if self.pieces is None or prev:
+            return str(super().generate_search_index(prev))
+        config = {key: self.config[key] for key in ["lang", "separator", "pipeline", "fields"]}
+        empty = json.dumps({"config": config, "docs": []}, separators=(",", ":"), default=str)
+        assert empty.endswith("[]}")
+        return empty[:-2] + ",".join(piece for piece in self.pieces if piece) + "]}"
 
     def add_entry_from_context(self, page: Any) -> None:
         """Material's, with `Sections` for its `Parser`; `page` is an MkDocs `Page` (Material's API is untyped)."""

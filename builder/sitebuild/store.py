@@ -70,6 +70,14 @@ class Objects:
             self.checked[digest] = identity
         return good
 
+    def text(self, digest: str) -> str | None:
+        """The object's bytes as UTF-8 text, when they still match its name."""
+        try:
+            data = self.path(digest).read_bytes()
+        except OSError:
+            return None
+        return data.decode("utf-8") if digest_of(data) == digest else None
+
     def put(self, data: bytes) -> str:
         """Keep `data`; returns its digest. A copy that cannot be kept is written where it is needed instead."""
         digest = digest_of(data)
