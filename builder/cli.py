@@ -87,8 +87,13 @@ def main(argv: list[str] | None = None) -> int:
         # The preview builds again on every save: one memory across its builds lets each redo only what changed.
         memory = Memory()
         try:
-            pages = lambda: _build(args.data, args.docs, memory, quiet=True) == 0  # noqa: E731
-            return serve(args.data, args.docs, args.config, args.addr, pages)
+            return serve(
+                args.data,
+                args.docs,
+                args.config,
+                args.addr,
+                lambda remembering: _build(args.data, args.docs, memory if remembering else None, quiet=True) == 0,
+            )
         finally:
             memory.close()
     if args.command == "new":

@@ -15,15 +15,18 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from mkdocs.exceptions import MkDocsException
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from . import cache, escape, stamp
+from .parallel import ChildError
 from .pipeline import GENERATED
 from .publish import PublishError, site_address
 from .sitebuild import engine
@@ -51,18 +54,38 @@ class _Changed(FileSystemEventHandler):
 
 
 class Preview:
-    """The site of `config_file` kept built in `root` from the pages `rebuild_pages` writes."""
+    """The site of `config_file` kept built in `root` from the pages `rebuild_pages` writes.
 
-    def __init__(self, config_file: Path, root: Path, data: Path, rebuild_pages: Callable[[], bool]) -> None:
+    `rebuild_pages(remembering)` writes the pages and says whether the data was clean; remembering,
+    it fills (then uses) the builder's memory, which lets each save redo only what changed.
+    """
+
+    def __init__(self, config_file: Path, root: Path, data: Path, rebuild_pages: Callable[[bool], bool]) -> None:
         self.config_file = config_file
         self.root = root
         self.data = data
         self.rebuild_pages = rebuild_pages
+        # Held while the builder's memory is filled after start-up: a save waits for it.
+        self.remembering = threading.Lock()
         self.site: engine.SiteBuild | None = None
         self.configured: str | None = None
         self.theme_folder: str | None = None
         self.url = ""
         self.built = 0
+
+    def remember(self) -> threading.Thread:
+        """Fill the builder's memory in the background; rebuilds wait until it is full."""
+        self.remembering.acquire()
+
+        def fill() -> None:
+            try:
+                self.rebuild_pages(True)
+            finally:
+                self.remembering.release()
+
+        thread = threading.Thread(target=fill, name="remember", daemon=True)
+        thread.start()
+        return thread
 
     def close(self) -> None:
         """Save what the pages gave for the next process."""
@@ -70,15 +93,25 @@ class Preview:
             self.site.save()
 
     def build(self) -> str:
-        """Rebuild the pages and the site; returns the line that says what was done."""
+        """Rebuild the pages and the site; returns the line that says what was done.
+
+        The first build writes the pages as `make site` does (nothing, when nothing changed since the
+        last build); the builder's memory is filled afterwards, by `remember`, while the site is served.
+        """
         started = time.perf_counter()
-        if not self.rebuild_pages():
-            return "nothing: the data has problems (above), the preview shows the last good build"
-        site = self._site()
-        # The first build's pages are saved for the next process; the others when the preview stops.
-        outcome = site.build(keep=self.built == 0)
-        self.built += 1
-        site.sync(outcome, self.root)
+        with self.remembering:
+            clean = self.rebuild_pages(self.built > 0)
+        if not clean and self.built:
+            return "nothing: the data has problems (above); the preview shows the last good build"
+        try:
+            site = self._site()
+            # The first build's pages are saved for the next process; the others when the preview stops.
+            outcome = site.build(keep=self.built == 0)
+            site.sync(outcome, self.root)
+        except (MkDocsException, ChildError, OSError) as error:
+            return f"nothing: {error}"
+        finally:
+            self.built += 1
         seconds = time.perf_counter() - started
         return f"{outcome.rendered:,} of {outcome.pages:,} pages in {seconds:.2f} s"
 
@@ -112,7 +145,7 @@ class Preview:
         return "\n".join(parts)
 
 
-def serve(data: Path, docs: Path, config_file: Path, addr: str, rebuild_pages: Callable[[], bool]) -> int:
+def serve(data: Path, docs: Path, config_file: Path, addr: str, rebuild_pages: Callable[[bool], bool]) -> int:
     """Build once, then serve on `addr` while rebuilding on every change; returns 0 when stopped."""
     from mkdocs.livereload import LiveReloadServer
 
@@ -155,6 +188,7 @@ def serve(data: Path, docs: Path, config_file: Path, addr: str, rebuild_pages: C
         # Stopped with SIGTERM (a process manager, `kill`) as with Ctrl-C.
         previous = signal.signal(signal.SIGTERM, _interrupt)
         print(f"serving on {server.url} (built {first})", flush=True)
+        preview.remember()
         try:
             server.serve()  # type: ignore[no-untyped-call]
         except KeyboardInterrupt:
