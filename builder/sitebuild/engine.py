@@ -24,6 +24,7 @@ byte for byte.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -156,7 +157,9 @@ class SiteBuild:
                 if record is not None and self._still_good(record, files):
                     _restore(page, record, files)
                     kept[number] = record
+            # Longest first: the cores then finish together rather than one waiting on a long page.
             missing = [number for number in range(len(pages)) if number not in kept]
+            missing.sort(key=lambda number: -len(pages[number].markdown or ""))
             # Every page's template shows the navigation's titles: a page there whose title comes from its
             # Markdown is rendered first.
             untitled = {id(page) for page in _nav_pages(nav.items) if "title" not in vars(page)}
@@ -182,7 +185,8 @@ class SiteBuild:
                 return _render(number, pages[number], config, files, documents, nav, env, index, self.objects, before)
 
             # The other cores start on the pages while this process writes the rest, then joins them.
-            rendered = {done.index: done for done in parallel.split_map(render, missing, meanwhile=before_pages)}
+            with _frozen_heap():
+                rendered = {done.index: done for done in parallel.split_map(render, missing, meanwhile=before_pages)}
             fresh: dict[str, dict[str, Any]] = {}
             searched: list[str] = []
             for number, page in enumerate(pages):
@@ -560,6 +564,21 @@ def plain(value: Any, depth: int = 0) -> Any:
         theme = {"name": value.name, "dirs": value.dirs, "static": sorted(value.static_templates)}
         return {"theme": plain(theme, depth + 1), "options": plain(dict(value), depth + 1)}
     return f"{type(value).__qualname__}:{value}"
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Keep the collector off what exists now while pages are rendered.
+
+    Rendering makes and drops many objects, so the collector runs often; without this, each full
+    collection walks everything the build holds, and in a forked process that touches (and so copies)
+    every page of the parent's memory.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextmanager
