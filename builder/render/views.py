@@ -35,15 +35,14 @@ class Notes:
 
     def __init__(self, repository: Repository) -> None:
         self.repository = repository
-        self.order: list[str] = []
+        # Each source's number, in order of first citation: a page can cite thousands.
+        self.numbers: dict[str, int] = {}
 
     def cite(self, *groups: list[str]) -> Markup:
         """Footnote references for the given source ids, each source numbered once per page."""
         numbers = []
         for source_id in dict.fromkeys(s for group in groups for s in group):
-            if source_id not in self.order:
-                self.order.append(source_id)
-            numbers.append(self.order.index(source_id) + 1)
+            numbers.append(self.numbers.setdefault(source_id, len(self.numbers) + 1))
         refs = [f"[^{number}]" for number in sorted(numbers)]
         # Adjacent superscripts would read as one number: notes 1 and 2 are not note 12.
         return Markup("<sup>,</sup>".join(refs))
@@ -53,7 +52,7 @@ class Notes:
         return Citation(self, groups)
 
     def definitions(self) -> list[tuple[int, str, Source]]:
-        return [(n, sid, self.repository.sources[sid]) for n, sid in enumerate(self.order, 1)]
+        return [(n, sid, self.repository.sources[sid]) for sid, n in self.numbers.items()]
 
 
 class Citation:
