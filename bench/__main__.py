@@ -1,6 +1,7 @@
-"""`make bench`: the builder and MkDocs on two synthetic repositories, and the targets they must meet.
+"""`make bench`: the builder and MkDocs on synthetic repositories, and the targets they must meet.
 
-`python -m bench` generates 1,000 events with 100 briefings and 10,000 events with 1,000 briefings;
+`python -m bench` generates 1,000 events with 100 briefings and 10,000 events with 1,000 briefings,
+and the same 10,000 events and 1,000 briefings again with every event on one day;
 `python -m bench --small` generates 200 and 2,000 events (20 and 200 briefings) for a quick try. The
 target names stay the same, so read `10k`/`1k` as "the larger"/"the smaller" repository.
 
@@ -13,8 +14,8 @@ Each repository gets its own working folder holding copies of the project's `mkd
   render with the hand-written pages, write); then a cold `pipeline.build` as `make site` runs
   it: in a fresh process (`bench.cold`, timed from the first stage to the last, so nothing an
   earlier build compiled or cached in this process helps), after moving `docs/generated`,
-  `docs/.generated` and `.cache` aside (see `clear`; they are deleted once the round's timing is
-  done). Then, as the
+  `docs/.generated`, `.cache` and `site` aside (see `clear`; they are deleted once the round's
+  timing is done). Then, as the
   preview runs them, in one process whose `reuse.Memory` a first (untimed) build fills: a no-op
   `pipeline.build`, and a `pipeline.build` after one event's title changed (a different event each
   round). Last, another event's title changed and a one-off build in a fresh process, as `make
@@ -24,11 +25,32 @@ Each repository gets its own working folder holding copies of the project's `mkd
 - One-event edit: a file counts as rewritten when its inode differs from the previous build's;
   unchanged files are hard links to it. A rewritten file whose bytes equal the previous build's
   is a needless rewrite.
-- MkDocs: one `mkdocs build` of the built pages, in a subprocess, because on 10,000 events it takes
-  about a minute; per-page time is that over the Markdown pages in the generated tree.
+- MkDocs (M): one plain `mkdocs build --strict` of the built pages, in a subprocess, because on
+  10,000 events it takes about a minute; per-page time is that over the Markdown pages in the
+  generated tree.
 - Memory: a cold `python -m builder build` in its own process, with its forked workers; its peak
   resident set comes from `os.wait4` in `bench.peak`, a small launcher, so neither MkDocs's runs
   nor the bench's own memory mix in.
+
+Then, on the larger repository only, the waits people have (`bench.waits`), once each, each timed
+as the wall time of fresh processes started from the working folder with `--data` and the cache
+as above, and each a target as a ratio to M:
+
+- `briefings site` (`python -m builder site`, what `make site` runs): cold, after `clear`; then
+  again with nothing changed, when no file under `site/` may be added, removed or rewritten (inode
+  and modification time); then again after one event's title changed.
+- Its peak memory, on the cold run: the proportional set size (PSS) of the process and all its
+  descendants, summed, sampled every 0.1 s from /proc by a thread of the bench (`bench.memory`).
+  Sampled on the timed run itself: a sample costs a few ms of CPU, which the thread takes at the
+  lowest priority, so the build, mostly on one core of several, loses next to nothing (the
+  samples come later while every core is busy).
+- The preview (`briefings serve`): started cold (after `clear`) and then with the caches the first
+  left, each timed until `/` is served as HTML, and stopped with SIGTERM. In the second, SAVES
+  saves, each a new title written into a different event's file, timed until that event's page
+  (found in the last build's `docs/generated`) shows it, asked every 20 ms; the target is the best
+  save, the table also shows the worst. Each save must make the preview print exactly one line,
+  `rebuilt ...`, and nothing else (stdout and stderr, from the write until the output settles).
+- A cold `briefings site` of the one-day repository, as a ratio to the spread one's instead of M.
 
 The strict loader is compared with `yaml.CSafeLoader` on the larger repository's event files,
 alternating, best of ROUNDS. Every ratio divides two measurements of the same run.
@@ -40,7 +62,6 @@ import argparse
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -59,19 +80,12 @@ from builder.reuse import Memory
 from builder.validate import validate
 from builder.write import write
 
-from .synthetic import generate
+from .waits import SAVES, Waits, one_day_cold, preview_waits, site_waits
+from .workspace import ROOT, BenchError, clear, edit_event, empty_trash, use_cache_in, workspace
 
 ROUNDS = 3
-TRASH = ".bench-trash"
-ROOT = Path(__file__).resolve().parent.parent
 SIZES = ((1_000, 100), (10_000, 1_000))
 SMALL_SIZES = ((200, 20), (2_000, 200))
-# Where the builder keeps its parse cache and last-build stamp; see builder/cache.py.
-CACHE_VARIABLE = "BRIEFINGS_CACHE"
-
-
-class BenchError(Exception):
-    """A run the bench depends on failed, so there is nothing to measure."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +128,7 @@ class Measured:
     mkdocs: float = 0.0
     process: float = 0.0
     peak_mib: float = 0.0
+    waits: Waits | None = None
 
     @property
     def mkdocs_ms_per_page(self) -> float:
@@ -139,7 +154,8 @@ class Target:
         return within and not self.problem
 
     def line(self) -> str:
-        limit = f"{self.limit:g}" if self.limit >= 10 else f"{self.limit:.1f}"
+        # At least one decimal under 10 (1.0, not 1), and as many as the limit has (0.05, not 0.1).
+        limit = f"{self.limit:g}" if self.limit >= 10 or self.limit != round(self.limit, 1) else f"{self.limit:.1f}"
         verdict = "ok" if self.ok else "FAIL" + (f" ({self.problem})" if self.problem else "")
         return f"target {self.name}: {self.value:.{self.digits}f} (limit {limit}) {verdict}"
 
@@ -153,49 +169,6 @@ def timed(run: Callable[[], object]) -> float:
     started = time.perf_counter()
     run()
     return time.perf_counter() - started
-
-
-def workspace(folder: Path, events: int, briefings: int) -> tuple[Path, Path]:
-    """A synthetic data folder and a working folder beside it with copies of the site's files."""
-    work = folder / f"site-{events}"
-    data = generate(folder / f"data-{events}", events, briefings=briefings)
-    work.mkdir(parents=True)
-    shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", work / "overrides")
-    shutil.copytree(ROOT / "docs", work / "docs", ignore=shutil.ignore_patterns("generated", ".generated"))
-    return data, work
-
-
-def use_cache_in(work: Path) -> None:
-    """Make the builder, here and in child processes, keep its cache under `work/.cache`.
-
-    Otherwise it would use the user's cache folder, which a cold run could not clear without
-    touching the user's own sites.
-    """
-    os.environ[CACHE_VARIABLE] = str(work / ".cache" / "briefings")
-
-
-def clear(work: Path) -> None:
-    """Move every trace of earlier builds out of the way, so the next build is cold.
-
-    Moved, not deleted: deleting thousands of files just before a build makes the file system
-    (ext4 mounted with `discard` here) stall that build's own file creation for a second or more,
-    which a build in a fresh clone never meets. `empty_trash` deletes them once the timing is over.
-    """
-    generated = work / "docs" / pipeline.GENERATED
-    if generated.is_symlink():
-        generated.unlink()
-    trash = work / TRASH / str(time.monotonic_ns())
-    trash.mkdir(parents=True)
-    for number, folder in enumerate((generated, work / "docs" / f".{pipeline.GENERATED}", work / ".cache")):
-        if folder.exists():
-            folder.rename(trash / str(number))
-
-
-def empty_trash(work: Path) -> None:
-    """Delete what `clear` moved away, and let the file system finish that work before anything is timed."""
-    shutil.rmtree(work / TRASH, ignore_errors=True)
-    os.sync()
 
 
 def snapshot(docs: Path) -> tuple[Path, dict[str, File]]:
@@ -232,11 +205,6 @@ def stage_times(data: Path, docs: Path) -> tuple[float, float, float]:
     rendered = time.perf_counter()
     write(pages, docs / pipeline.GENERATED)
     return validated - started, rendered - validated, time.perf_counter() - rendered
-
-
-def edit_event(data: Path, index: int) -> None:
-    event = data / "events" / f"event-{index}.yaml"
-    event.write_text(event.read_text(encoding="utf-8").replace("title: ", "title: Revised, ", 1), encoding="utf-8")
 
 
 def builder_rounds(data: Path, work: Path, measured: Measured) -> None:
@@ -328,6 +296,16 @@ def measure(data: Path, work: Path, label: str) -> Measured:
     return measured
 
 
+def measure_waits(data: Path, work: Path, measured: Measured, one_day: tuple[Path, Path]) -> None:
+    """The waits of `briefings site` and the preview, and a cold `briefings site` of the one-day repository."""
+    waits = Waits()
+    site_waits(data, work, waits, edited=2 * ROUNDS)
+    saved = [2 * ROUNDS + 1 + number for number in range(SAVES)]
+    preview_waits(data, work, waits, saved, save_limit=max(60.0, 2 * measured.mkdocs))
+    waits.site_cold_one_day = one_day_cold(*one_day)
+    measured.waits = waits
+
+
 def best_of(*runs: Callable[[], object]) -> list[float]:
     """Best wall time of each callable over ROUNDS rounds, run alternately."""
     best = [float("inf")] * len(runs)
@@ -374,6 +352,22 @@ def table(small: Measured, large: Measured, loading: dict[str, float]) -> list[t
         moved = ", new build folder" if rebuild.moved else ""
         return f"{rebuild.seconds:.2f} s, {rebuild.rewritten:,} of {files:,} files rewritten{needless}{moved}"
 
+    def waited(waits: Waits | None) -> list[tuple[str, str, str]]:
+        assert waits is not None and waits.site_cold and waits.site_cold_one_day
+        saves = sorted(save.seconds for save in waits.saves)
+        return [
+            larger("briefings site, cold, whole process", f"{waits.site_cold.seconds:.2f} s"),
+            larger("  its peak memory, PSS of all its processes", f"{waits.site_cold.peak_mib:.0f} MiB"),
+            larger(
+                "  again, nothing changed", f"{waits.site_noop:.2f} s, {waits.site_noop_problem or 'no file touched'}"
+            ),
+            larger("  again, after a one-event edit", f"{waits.site_edit:.2f} s"),
+            larger("  cold, all events on one day", f"{waits.site_cold_one_day.seconds:.2f} s"),
+            larger("preview start, cold, until / is served", f"{waits.preview_cold:.2f} s"),
+            larger("preview start, with caches", f"{waits.preview_cached:.2f} s"),
+            larger(f"preview save to page, best / worst of {len(saves)}", f"{saves[0]:.2f} / {saves[-1]:.2f} s"),
+        ]
+
     return [
         ("stage", small.label, large.label),
         both("load + validate", lambda m: f"{m.validate:.2f} s"),
@@ -388,6 +382,7 @@ def table(small: Measured, large: Measured, loading: dict[str, float]) -> list[t
         both("no-op rebuild", lambda m: rebuilt(m.noop, m.files)),
         both("one-event edit rebuild, preview", lambda m: rebuilt(m.edit, m.files)),
         both("one-event edit, one-off build", lambda m: f"{m.edit_one_off:.2f} s"),
+        *waited(large.waits),
         larger("event files loaded", f"{int(loading['files']):,}"),
         larger("  read bytes only", f"{loading['read']:.2f} s"),
         larger("  yaml.load, CSafeLoader", f"{loading['c']:.2f} s"),
@@ -408,6 +403,25 @@ def targets(small: Measured, large: Measured, loading: dict[str, float]) -> list
         Target("one-event-edit/cold-builder", large.edit.seconds / large.cold, 0.2, problem=edit_problem),
         Target("mkdocs-per-page-10k/1k", large.mkdocs_ms_per_page / small.mkdocs_ms_per_page, 1.3),
         Target("builder-peak-memory-mib", large.peak_mib, 500, digits=0, below=True),
+        *waiting(large.waits, large.mkdocs),
+    ]
+
+
+def waiting(waits: Waits | None, mkdocs: float) -> list[Target]:
+    """The waits' targets, each a ratio to one plain `mkdocs build` of the same pages."""
+    assert waits is not None and waits.site_cold and waits.site_cold_one_day
+    best = min(waits.saves, key=lambda save: save.seconds)
+    failed = [(number, save.problem) for number, save in enumerate(waits.saves, 1) if save.problem]
+    saves_problem = f"{len(failed)} of {len(waits.saves)} saves; save {failed[0][0]}: {failed[0][1]}" if failed else ""
+    return [
+        Target("site-cold/mkdocs", waits.site_cold.seconds / mkdocs, 0.5),
+        Target("site-noop/mkdocs", waits.site_noop / mkdocs, 0.05, digits=3, problem=waits.site_noop_problem),
+        Target("site-one-event-edit/mkdocs", waits.site_edit / mkdocs, 0.15),
+        Target("preview-start-cold/mkdocs", waits.preview_cold / mkdocs, 0.6),
+        Target("preview-start-cached/mkdocs", waits.preview_cached / mkdocs, 0.1),
+        Target("preview-save-to-page/mkdocs", best.seconds / mkdocs, 0.03, digits=3, problem=saves_problem),
+        Target("site-peak-memory-mib", waits.site_cold.peak_mib, 1024, digits=0, below=True),
+        Target("site-cold-one-day/spread", waits.site_cold_one_day.seconds / waits.site_cold.seconds, 1.5),
     ]
 
 
@@ -437,9 +451,11 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="briefings-bench-") as folder:
             small_data, small_work = workspace(Path(folder), small_events, small_briefings)
             large_data, large_work = workspace(Path(folder), large_events, large_briefings)
+            one_day = workspace(Path(folder), large_events, large_briefings, one_day=True)
             loading = loaders(large_data)
             small = measure(small_data, small_work, f"{small_events:,} events / {small_briefings:,} briefings")
             large = measure(large_data, large_work, f"{large_events:,} events / {large_briefings:,} briefings")
+            measure_waits(large_data, large_work, large, one_day)
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr)
         return 2
