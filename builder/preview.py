@@ -101,6 +101,7 @@ class Preview:
         started = time.perf_counter()
         with self.remembering:
             clean = self.rebuild_pages(self.built > 0)
+        written = time.perf_counter()
         if not clean and self.built:
             return "nothing: the data has problems (above); the preview shows the last good build"
         try:
@@ -112,8 +113,9 @@ class Preview:
             return f"nothing: {error}"
         finally:
             self.built += 1
-        seconds = time.perf_counter() - started
-        return f"{outcome.rendered:,} of {outcome.pages:,} pages in {seconds:.2f} s"
+        done = time.perf_counter()
+        split = f"data {written - started:.2f} s, site {done - written:.2f} s"
+        return f"{outcome.rendered:,} of {outcome.pages:,} pages in {done - started:.2f} s ({split})"
 
     def _site(self) -> engine.SiteBuild:
         """The site build, made again when the configuration or the theme's files changed."""
@@ -168,6 +170,8 @@ def serve(data: Path, docs: Path, config_file: Path, addr: str, rebuild_pages: C
         mount = urlsplit(preview.url).path or "/"
         host = host or "127.0.0.1"
         server = LiveReloadServer(builder=rebuild, host=host, port=int(port), root=folder, mount_path=mount)
+        # How long the server waits for a burst of saves to end: an editor's save takes a few milliseconds.
+        server.build_delay = 0.05
         server.error_handler = lambda code: _error_page(Path(folder), code)
 
         def wanted() -> None:
@@ -179,11 +183,16 @@ def serve(data: Path, docs: Path, config_file: Path, addr: str, rebuild_pages: C
         handler = _Changed(wanted, (docs / f".{GENERATED}").resolve())
         observer = Observer()
         theme = Path(preview.theme_folder) if preview.theme_folder else None
-        watched = [data, docs, TEMPLATES, *([theme] if theme else [])]
+        # The docs folder without the builder's own output: watching that recursively would add a watch on
+        # each folder the builder makes and removes, and the watcher fails on one already gone.
+        hand_written = [path for path in docs.iterdir() if path.is_dir() and not path.name.startswith(".")]
+        hand_written = [path for path in hand_written if path.name != GENERATED]
+        watched = [data, TEMPLATES, *hand_written, *([theme] if theme else [])]
         for watched_folder in watched:
             if watched_folder.is_dir():
                 observer.schedule(handler, str(watched_folder), recursive=True)
-        observer.schedule(handler, str(config_file.resolve().parent), recursive=False)
+        for flat in {docs.resolve(), config_file.resolve().parent}:
+            observer.schedule(handler, str(flat), recursive=False)
         observer.start()
         # Stopped with SIGTERM (a process manager, `kill`) as with Ctrl-C.
         previous = signal.signal(signal.SIGTERM, _interrupt)

@@ -108,6 +108,8 @@ class SiteBuild:
         self.read: dict[str, tuple[tuple[int, int, int], str, dict[str, Any]]] = {}
         self.read_digests: dict[str, tuple[tuple[int, int, int], str]] = {}
         self.files: dict[str, str] = {}
+        self.named: frozenset[str] = frozenset()
+        self.checked: set[str] = set()
         # Each page's search entries as JSON text, by object digest: the preview does not read them again.
         self.texts: dict[str, str] = {}
         # One theme environment for every build: its templates are compiled and its files listed once.
@@ -152,9 +154,12 @@ class SiteBuild:
             common = self._common(nav, pages)
             keys = [hashlib.sha256(f"{common}{self.read_digest(page)}".encode()).hexdigest() for page in pages]
             kept: dict[int, dict[str, Any]] = {}
+            # A record this process checked against the same files need not be looked up again.
+            named = frozenset(files.src_uris)
+            checked = self.checked if named == self.named else set()
             for number, (page, key) in enumerate(zip(pages, keys, strict=True)):
                 record = records.get(key)
-                if record is not None and self._still_good(record, files):
+                if record is not None and (key in checked or self._still_good(record, files)):
                     _restore(page, record, files)
                     kept[number] = record
             # Longest first: the cores then finish together rather than one waiting on a long page.
@@ -217,6 +222,7 @@ class SiteBuild:
             shutil.rmtree(scratch, ignore_errors=True)
         self.records = fresh
         self.files = outcome.files
+        self.named, self.checked = named, set(fresh)
         if keep:
             self.save()
         return outcome
