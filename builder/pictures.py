@@ -375,12 +375,18 @@ class _Taken:
                 yield i, j
 
     def free(self, box: Box) -> bool:
+        # Written out as loops: a map's layout asks this hundreds of thousands of times.
         left, top, right, bottom = box
         if len(self.boxes) <= self.FEW:
-            nearby: Iterator[Box] | list[Box] = self.boxes
-        else:
-            nearby = (other for cell in self._cells(box) for other in self.cells.get(cell, ()))
-        return not any(left < x1 and x0 < right and top < y1 and y0 < bottom for x0, y0, x1, y1 in nearby)
+            return not any(left < x1 and x0 < right and top < y1 and y0 < bottom for x0, y0, x1, y1 in self.boxes)
+        cell, cells = self.CELL, self.cells
+        rows = range(math.floor(top / cell), math.floor(bottom / cell) + 1)
+        for i in range(math.floor(left / cell), math.floor(right / cell) + 1):
+            for j in rows:
+                for x0, y0, x1, y1 in cells.get((i, j), ()):
+                    if left < x1 and x0 < right and top < y1 and y0 < bottom:
+                        return False
+        return True
 
     def add(self, box: Box) -> None:
         self.boxes.append(box)
