@@ -262,17 +262,11 @@ class SiteBuild:
         if identity is not None and known is not None and known[0] == identity:
             page.markdown, page.meta = known[1], dict(known[2])
             return page
-        config._current_page = page
-        try:
+        with _populating(page, config):
             page = config.plugins.on_pre_page(page, config=config, files=files)
             page.read_source(config)
             assert page.markdown is not None
             page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-        except Exception as error:
-            log.error(f"Error reading page '{page.file.src_uri}': {error}")
-            raise
-        finally:
-            config._current_page = None
         if identity is not None:
             self.read[page.file.src_uri] = (identity, page.markdown, dict(page.meta))
         return page
@@ -454,11 +448,18 @@ def _markdown_kept(
 
 def _render_markdown(page: Page, config: MkDocsConfig, files: Files) -> None:
     """The second half of MkDocs' `_populate_page`: Markdown to HTML, and the plugins' content event."""
-    config._current_page = page
-    try:
+    with _populating(page, config):
         page.render(config, files)
         assert page.content is not None
         page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+
+
+@contextmanager
+def _populating(page: Page, config: MkDocsConfig) -> Iterator[None]:
+    """What MkDocs' `_populate_page` does around its work: the page is the current one, and a failure names it."""
+    config._current_page = page
+    try:
+        yield
     except Exception as error:
         log.error(f"Error reading page '{page.file.src_uri}': {error}")
         raise
