@@ -28,7 +28,7 @@ from watchdog.observers import Observer
 from . import cache, escape, stamp
 from .parallel import ChildError
 from .pipeline import GENERATED
-from .publish import PublishError, site_address
+from .publish import PublishError, links_in, site_address
 from .sitebuild import engine
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -109,7 +109,7 @@ class Preview:
             # The first build's pages are saved for the next process; the others when the preview stops.
             outcome = site.build(keep=self.built == 0)
             site.sync(outcome, self.root)
-        except (MkDocsException, ChildError, OSError) as error:
+        except (MkDocsException, PublishError, ChildError, OSError) as error:
             return f"nothing: {error}"
         finally:
             self.built += 1
@@ -123,6 +123,10 @@ class Preview:
 
         if self.site is None or self._configuration() != self.configured:
             config = load_config(config_file=str(self.config_file))
+            # The same refusal as `make site`'s: MkDocs would publish what a link in the theme points to.
+            linked = links_in(config.theme.custom_dir, self.config_file.resolve().parent)
+            if linked:
+                raise PublishError(f"the theme folder holds links or special files ({', '.join(linked[:5])})")
             url = site_address(self.data)
             if url and not config.site_url:
                 config.site_url = escape.site_address(url)

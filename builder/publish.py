@@ -127,7 +127,7 @@ def publish(config_file: Path, site_url: str | None = None) -> Published:
         inside = site.parent.resolve()
         if site.name in ("", ".", "..") or (inside != project and project not in inside.parents):
             raise PublishError(f"{config_file}: site_dir must be a folder inside {project}, not {site}")
-        linked = _links_in(config.theme.custom_dir, project)
+        linked = links_in(config.theme.custom_dir, project)
         if linked:
             shown = ", ".join(linked[:5]) + (f" and {len(linked) - 5} more" if len(linked) > 5 else "")
             raise PublishError(
@@ -178,7 +178,7 @@ def _build(config: MkDocsConfig, kept: Path, fresh: Path) -> Published:
     return Published(fresh, outcome.pages, outcome.rendered)
 
 
-def _links_in(folder: str | None, project: Path) -> list[str]:
+def links_in(folder: str | None, project: Path) -> list[str]:
     """Links and special files in the theme's custom folder, whose files MkDocs copies into the site."""
     if not folder:
         return []
