@@ -154,7 +154,8 @@ class SiteBuild:
             common = self._common(nav, pages)
             keys = [hashlib.sha256(f"{common}{self.read_digest(page)}".encode()).hexdigest() for page in pages]
             kept: dict[int, dict[str, Any]] = {}
-            # A record this process checked against the same files need not be looked up again.
+            # A record this process checked against the same files need not be looked up again: its links
+            # resolve alike, and its objects are already where `sync` put them.
             named = frozenset(files.src_uris)
             checked = self.checked if named == self.named else set()
             for number, (page, key) in enumerate(zip(pages, keys, strict=True)):
