@@ -38,11 +38,14 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
-def workers_for(count: int) -> int:
-    """How many processes to split `count` items among here and now: 1 means no fork."""
-    if count < MIN_ITEMS or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+def workers_for(count: int, fewest: int = MIN_ITEMS) -> int:
+    """How many processes to split `count` items among here and now: 1 means no fork.
+
+    `fewest` is the number of items below which a fork costs more than it saves: lower for costly items.
+    """
+    if count < fewest or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return max(1, min(cores(), count // (MIN_ITEMS // 2)))
+    return max(1, min(cores(), count // max(1, fewest // 2)))
 
 
 def split_map(
@@ -99,13 +102,15 @@ def split_map(
 
 def _claim(work: Callable[[Any], Any], items: Sequence[Any], claimed: Synchronized[int]) -> dict[int, Any]:
     done: dict[int, Any] = {}
+    # Few items are claimed one at a time, or one process could claim them all.
+    batch = max(1, min(BATCH, len(items) // (4 * cores())))
     while True:
         with claimed.get_lock():
             first = claimed.value
-            claimed.value = first + BATCH
+            claimed.value = first + batch
         if first >= len(items):
             return done
-        for index in range(first, min(first + BATCH, len(items))):
+        for index in range(first, min(first + batch, len(items))):
             done[index] = work(items[index])
 
 

@@ -107,6 +107,7 @@ class SiteBuild:
         self.placed: dict[str, str] = {}
         self.read: dict[str, tuple[tuple[int, int, int], str, dict[str, Any]]] = {}
         self.read_digests: dict[str, tuple[tuple[int, int, int], str]] = {}
+        self.lazy: set[str] = set()
         self.files: dict[str, str] = {}
         self.named: frozenset[str] = frozenset()
         self.checked: set[str] = set()
@@ -147,10 +148,12 @@ class SiteBuild:
             index = self._search_index()
 
             documents = files.documentation_pages(inclusion=InclusionLevel.is_included)
+            # The navigation's pages are always read: the others' templates show them.
+            navigated = {id(page) for page in _nav_pages(nav.items)}
             pages: list[Page] = []
             for file in documents:
                 page = file.page if file.page is not None else Page(None, file, config)
-                pages.append(self._read(page, files))
+                pages.append(self._read(page, files, lazily=id(page) not in navigated))
             common = self._common(nav, pages)
             keys = [hashlib.sha256(f"{common}{self.read_digest(page)}".encode()).hexdigest() for page in pages]
             kept: dict[int, dict[str, Any]] = {}
@@ -165,6 +168,9 @@ class SiteBuild:
                     kept[number] = record
             # Longest first: the cores then finish together rather than one waiting on a long page.
             missing = [number for number in range(len(pages)) if number not in kept]
+            for number in missing:
+                if pages[number].file.src_uri in self.lazy:
+                    self._read(pages[number], files)
             missing.sort(key=lambda number: -len(pages[number].markdown or ""))
             # Every page's template shows the navigation's titles: a page there whose title comes from its
             # Markdown is rendered first.
@@ -191,8 +197,11 @@ class SiteBuild:
                 return _render(number, pages[number], config, files, documents, nav, env, index, self.objects, before)
 
             # The other cores start on the pages while this process writes the rest, then joins them.
+            # A page costs far more than a fork: two are worth sharing.
+            workers = parallel.workers_for(len(missing), fewest=2)
             with _frozen_heap():
-                rendered = {done.index: done for done in parallel.split_map(render, missing, meanwhile=before_pages)}
+                done_pages = parallel.split_map(render, missing, workers, meanwhile=before_pages)
+            rendered = {done.index: done for done in done_pages}
             fresh: dict[str, dict[str, Any]] = {}
             searched: list[str] = []
             for number, page in enumerate(pages):
@@ -230,8 +239,9 @@ class SiteBuild:
 
     def place(self, outcome: Outcome, folder: Path) -> None:
         """Lay the site out in the new folder `folder`, each file a hard link to its object where possible."""
+        made: set[Path] = set()
         for relative, digest in sorted(outcome.files.items()):
-            self.objects.place(digest, folder / relative)
+            self.objects.place(digest, folder / relative, made)
 
     def sync(self, outcome: Outcome, folder: Path) -> None:
         """Make the folder this build alone keeps (the preview's) hold the site: only what changed is replaced."""
@@ -250,11 +260,13 @@ class SiteBuild:
 
     # The steps.
 
-    def _read(self, page: Page, files: Files) -> Page:
+    def _read(self, page: Page, files: Files, lazily: bool = False) -> Page:
         """The first half of MkDocs' `_populate_page`: the page's source and the plugins' Markdown events.
 
         The supported plugins have no events here, so a file read before is not read again while its
-        size, time and inode stay the same (the preview reads only what a save changed).
+        size, time and inode stay the same (the preview reads only what a save changed). `lazily`, a
+        file whose digest an earlier process noted under the same size, time and inode is not read
+        at all unless its page must be rendered (`lazy`; its key is made from that digest).
         """
         config = self.config
         source = page.file.abs_src_path
@@ -263,6 +275,13 @@ class SiteBuild:
         if identity is not None and known is not None and known[0] == identity:
             page.markdown, page.meta = known[1], dict(known[2])
             return page
+        noted = self.read_digests.get(page.file.src_uri)
+        if lazily and identity is not None and noted is not None and noted[0] == identity:
+            # Not None, as MkDocs' `title` wants; the title a page gave its last render is restored with it.
+            page.markdown, page.meta = "", {}
+            self.lazy.add(page.file.src_uri)
+            return page
+        self.lazy.discard(page.file.src_uri)
         with _populating(page, config):
             page = config.plugins.on_pre_page(page, config=config, files=files)
             page.read_source(config)
@@ -274,8 +293,10 @@ class SiteBuild:
 
     def read_digest(self, page: Page) -> str:
         """A digest of what a page's key takes from the page itself: its addresses, metadata and Markdown."""
-        identity = self.read.get(page.file.src_uri, ((0, 0, 0),))[0]
         known = self.read_digests.get(page.file.src_uri)
+        if page.file.src_uri in self.lazy and known is not None:
+            return known[1]
+        identity = self.read.get(page.file.src_uri, ((0, 0, 0),))[0]
         if known is not None and known[0] == identity and identity != (0, 0, 0):
             return known[1]
         digest = _page_digest(page)
@@ -364,17 +385,31 @@ class SiteBuild:
 
     def _records(self) -> dict[str, dict[str, Any]]:
         if self.records is None:
-            saved = store.read_signed(self.folder / store.PAGES)
-            self.records = saved.get("pages", {}) if saved else {}
-            self.sources = saved.get("sources", {}) if saved else {}
+            saved = store.read_signed(self.folder / store.PAGES) or {}
+            self.records = saved.get("pages", {})
+            self.sources = saved.get("sources", {})
+            try:
+                self.read_digests = {
+                    uri: ((*identity,), digest) for uri, (identity, digest) in saved.get("read", {}).items()
+                }
+                self.objects.checked = {digest: (*identity,) for digest, identity in saved.get("checked", {}).items()}
+            except (TypeError, ValueError):
+                self.read_digests, self.objects.checked = {}, {}
         return self.records
 
     def save(self) -> None:
         """Save what the last build's pages gave, and forget the objects no longer used."""
         if self.records is None:
             return
-        store.write_signed(self.folder / store.PAGES, {"pages": self.records, "sources": self.sources})
-        self.objects.forget_all_but(set(self.files.values()))
+        used = set(self.files.values()) | {record["search"] for record in self.records.values() if record["search"]}
+        saved = {
+            "pages": self.records,
+            "sources": self.sources,
+            "read": {uri: [list(identity), digest] for uri, (identity, digest) in self.read_digests.items()},
+            "checked": {digest: list(identity) for digest, identity in self.objects.checked.items() if digest in used},
+        }
+        store.write_signed(self.folder / store.PAGES, saved)
+        self.objects.forget_all_but(used)
 
 
 def _render(

@@ -45,8 +45,9 @@ class Objects:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        # Objects checked in this process, by identity: the preview does not read them again each save.
-        self.checked: dict[str, tuple[int, int, int]] = {}
+        # Objects hashed (here or by the process whose records these are) by identity: inode, size and time.
+        # One that still has it is not read again; the folder is the user's alone.
+        self.checked: dict[str, tuple[int, ...]] = {}
 
     def path(self, digest: str) -> Path:
         return self.folder / digest[:2] / digest
@@ -84,17 +85,26 @@ class Objects:
         if not self.usable(digest):
             try:
                 cache.write_atomically(self.path(digest), data)
+                status = self.path(digest).stat()
             except OSError as error:
                 log.warning("cannot keep %s in the site cache (%s)", digest[:12], error.strerror or error)
+            else:
+                self.checked[digest] = (status.st_ino, status.st_size, status.st_mtime_ns)
         return digest
 
     def put_file(self, source: str) -> str:
         with open(source, "rb") as stream:
             return self.put(stream.read())
 
-    def place(self, digest: str, destination: Path) -> None:
-        """Put the object at `destination`: a hard link when the file system allows, else a copy."""
-        destination.parent.mkdir(parents=True, exist_ok=True)
+    def place(self, digest: str, destination: Path, made: set[Path] | None = None) -> None:
+        """Put the object at `destination`: a hard link when the file system allows, else a copy.
+
+        `made` holds the folders known to exist already, so that each is made once.
+        """
+        if made is None or destination.parent not in made:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if made is not None:
+                made.add(destination.parent)
         try:
             os.link(self.path(digest), destination)
         except OSError:
