@@ -38,11 +38,13 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
-def workers_for(count: int, fewest: int = MIN_ITEMS) -> int:
+def workers_for(count: int, fewest: int | None = None) -> int:
     """How many processes to split `count` items among here and now: 1 means no fork.
 
-    `fewest` is the number of items below which a fork costs more than it saves: lower for costly items.
+    `fewest` is the number of items below which a fork costs more than it saves (MIN_ITEMS unless
+    given; lower for costly items).
     """
+    fewest = MIN_ITEMS if fewest is None else fewest
     if count < fewest or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return max(1, min(cores(), count // max(1, fewest // 2)))
