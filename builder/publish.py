@@ -5,6 +5,10 @@ on one. This module runs MkDocs in-process and counts every warning logged by an
 plugins, Python-Markdown): a build with a single warning is refused and prints it. The build goes
 into a folder beside the site folder, so a failed or killed build leaves the published site whole.
 
+The build itself is `sitebuild`'s: MkDocs' own steps, rendering only the pages whose inputs changed
+(MkDocs builds it alone when a plugin other than search is configured). When nothing the site is
+made from changed and the site folder is as the last build left it, nothing is written at all.
+
 The site's address comes from the data (`url` in `site.yaml`) unless `mkdocs.yml` names one: MkDocs
 needs it for the sitemap, the canonical link of every page, and the 404 page, whose links are
 absolute from the address's path because it is served at any depth.
