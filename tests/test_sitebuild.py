@@ -208,3 +208,16 @@ def test_objects_are_named_by_their_bytes(tmp_path: Path) -> None:
     assert digest == hashlib.sha256(b"page").hexdigest() and objects.usable(digest)
     objects.path(digest).write_bytes(b"other")
     assert not store.Objects(tmp_path / "objects").usable(digest)
+
+
+def test_a_signed_record_missing_a_field_is_rendered_again_not_trusted(project: Path, tmp_path: Path) -> None:
+    kept = cache.folder(project) / "site"
+    saved = store.read_signed(kept / store.PAGES)
+    assert saved is not None
+    for record in saved["pages"].values():
+        del record["search"]
+    store.write_signed(kept / store.PAGES, saved)
+    edit(project / "briefings" / "events" / "herat-captured.yaml", "title: ", "title: Edited, ")
+    again = site_of(project)
+    assert again.rendered == again.pages
+    assert_same(files(again.site), clean(project, tmp_path))

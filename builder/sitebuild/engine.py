@@ -386,7 +386,8 @@ class SiteBuild:
     def _records(self) -> dict[str, dict[str, Any]]:
         if self.records is None:
             saved = store.read_signed(self.folder / store.PAGES) or {}
-            self.records = saved.get("pages", {})
+            pages = saved.get("pages", {})
+            self.records = {key: record for key, record in pages.items() if _well_formed(record)}
             self.sources = saved.get("sources", {})
             try:
                 self.read_digests = {
@@ -517,6 +518,22 @@ def _restore(page: Page, record: dict[str, Any], files: Files) -> None:
             links[target] = anchors
     if log.getEffectiveLevel() > logging.DEBUG or logging.getLogger("mkdocs").getEffectiveLevel() > logging.DEBUG:
         page.links_to_anchors = links
+
+
+_RECORD: dict[str, type | tuple[type, ...]] = {
+    "output": (str, type(None)),
+    "search": str,
+    "title": (str, type(None)),
+    "anchors": list,
+    "links": dict,
+}
+
+
+def _well_formed(record: Any) -> bool:
+    """Whether a saved record has every field a build reads, each of its type (and its lookups)."""
+    if not isinstance(record, dict) or not isinstance(record.get("lookups"), dict):
+        return False
+    return all(isinstance(record.get(name), kind) for name, kind in _RECORD.items())
 
 
 def _entries_of(index: Any) -> list[dict[str, Any]]:

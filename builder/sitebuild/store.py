@@ -26,7 +26,7 @@ from typing import Any
 
 from .. import cache
 
-FORMAT = "briefings site cache 1"
+FORMAT = "briefings site cache 2"
 OBJECTS = "objects"
 PAGES = "pages.json"
 LAST = "last.json"
