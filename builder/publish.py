@@ -30,8 +30,6 @@ from .discover import SITE_FILE
 from .load import load_file
 from .model import Site
 from .parallel import ChildError
-from .sitebuild import current
-from .sitebuild.engine import SiteBuild, Unsupported
 from .validate import check_schema
 
 if TYPE_CHECKING:
@@ -117,6 +115,8 @@ def publish(config_file: Path, site_url: str | None = None) -> Published:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from .sitebuild import current
+
     project = config_file.resolve().parent
     with _warnings_collected() as collect:
         try:
@@ -169,6 +169,8 @@ def publish(config_file: Path, site_url: str | None = None) -> Published:
 def _build(config: MkDocsConfig, kept: Path, fresh: Path) -> Published:
     """Build into the folder `fresh`: with `engine` when it supports the configuration, else with MkDocs itself."""
     from mkdocs.commands.build import build
+
+    from .sitebuild.engine import SiteBuild, Unsupported
 
     try:
         engine = SiteBuild(config, kept)

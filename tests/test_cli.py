@@ -92,3 +92,10 @@ def test_hostile_files_never_cause_a_traceback(
     assert main(["check", "--data", str(data)]) == 1
     out = capsys.readouterr().out
     assert "briefings/events/hostile.yaml:" in out
+
+
+def test_checking_and_building_pages_never_load_mkdocs() -> None:
+    # `briefings check` runs on every save in editors and hooks: MkDocs and its theme are for the site only.
+    probe = "import sys, builder.cli; print(sorted(m for m in ('mkdocs', 'material', 'markdown') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

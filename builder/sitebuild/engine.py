@@ -38,7 +38,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from .. import parallel, stamp
-from . import search, store
+from . import store
 
 if TYPE_CHECKING:
     import jinja2
@@ -361,6 +361,8 @@ class SiteBuild:
         Material's plugin gets `search.Index`: the same entries, a faster HTML parser, and the index
         written from each page's entries as kept.
         """
+        from . import search
+
         for plugin in self.config.plugins.values():
             index = getattr(plugin, "search_index", None)
             if index is None:
@@ -373,6 +375,8 @@ class SiteBuild:
 
     def _fill(self, index: Any, searched: list[str]) -> None:
         """Give the search index every page's entries, in page order, from their kept JSON text."""
+        from . import search
+
         texts = {digest: self.texts.get(digest) or self.objects.text(digest) for digest in dict.fromkeys(searched)}
         self.texts = {digest: text for digest, text in texts.items() if text is not None}
         pieces = [texts[digest] or "" for digest in searched]
