@@ -128,3 +128,20 @@ def test_links_in_the_theme_folder_are_refused(project: Path, tmp_path: Path) ->
     with pytest.raises(PublishError, match=r"overrides/x\.txt"):
         publish(project / "mkdocs.yml")
     assert not (project / "site").exists()
+
+
+def test_warnings_from_pages_rendered_in_other_processes_count_under_a_quieted_logger(project: Path) -> None:
+    # Enough pages that the site build shares them among processes: each one's warning comes back and counts.
+    pages = {f"docs/page-{n}.md": f"# Page {n}\n\n[broken](missing-{n}.md)\n" for n in range(6)}
+    write_tree(project, pages)
+    logger = logging.getLogger("mkdocs")
+    before = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with pytest.raises(PublishError) as failed:
+            publish(project / "mkdocs.yml")
+    finally:
+        logger.setLevel(before)
+    assert "6 warnings" in str(failed.value)
+    assert all(f"missing-{n}.md" in str(failed.value) for n in range(6))
+    assert not (project / "site").exists(), "a refused build publishes nothing"
