@@ -2,7 +2,7 @@
 
 `mkdocs build` renders every page, one after the other, each time. This runs the same steps with
 the same MkDocs functions and plugin events (configuration, files, navigation, each page's
-Markdown and template, static files, theme templates, anchor checks, `post_build`), with three
+Markdown and template, static files, theme templates, anchor checks, `post_build`), with four
 differences, none of which changes a byte of the site:
 
 - A page's output is kept (`store`) under a key made of everything its HTML depends on: its
@@ -14,6 +14,7 @@ differences, none of which changes a byte of the site:
 - The pages to render are shared among the machine's cores (forked processes; `parallel`).
 - The search plugin's per-page entries are kept with the page, and its HTML parser is a faster one
   that gives the same sections (`search`).
+- Python-Markdown's inline processor skips the patterns that cannot match a run of text (`inline`).
 
 Only plugins whose per-page work is known to be kept this way (MkDocs' and Material's search) are
 supported: a configuration with any other plugin or hook is built by MkDocs itself, as before.
@@ -38,7 +39,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from .. import parallel, stamp
-from . import store
+from . import inline, store
 
 if TYPE_CHECKING:
     import jinja2
@@ -489,7 +490,7 @@ def _markdown_kept(
 
 def _render_markdown(page: Page, config: MkDocsConfig, files: Files) -> None:
     """The second half of MkDocs' `_populate_page`: Markdown to HTML, and the plugins' content event."""
-    with _populating(page, config):
+    with _populating(page, config), inline.gated():
         page.render(config, files)
         assert page.content is not None
         page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)

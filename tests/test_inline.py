@@ -1,0 +1,108 @@
+"""The site build's inline processor (builder/sitebuild/inline.py) skips only patterns that cannot match.
+
+Each gate is checked against its own regular expression on generated text, and whole documents are
+converted with and without the gates, under the project's extensions and under many others
+(Python-Markdown's own and PyMdown's), which must give the same HTML.
+"""
+
+from __future__ import annotations
+
+import random
+
+import markdown
+import pytest
+from markdown import core
+
+from builder.sitebuild import inline
+
+PROJECT = ["admonition", "attr_list", "md_in_html", "builder.footnotes", "tables", "toc"]
+# Extensions whose inline patterns the gates must read correctly too.
+OTHERS = [
+    "abbr", "def_list", "fenced_code", "footnotes", "smarty", "nl2br", "wikilinks", "legacy_em",
+    "pymdownx.betterem", "pymdownx.caret", "pymdownx.mark", "pymdownx.tilde", "pymdownx.keys",
+    "pymdownx.inlinehilite", "pymdownx.magiclink", "pymdownx.critic", "pymdownx.smartsymbols",
+    "pymdownx.emoji", "pymdownx.arithmatex", "pymdownx.escapeall",
+]  # fmt: skip
+ALPHABET = list("ab c\n\t") + sorted(inline._TELLING) + ["\x02", "\x03", "é", "1", ":", "~~", "++", "==", "^^"]
+
+DOCUMENTS = [
+    "Plain words, nothing else.\n",
+    "*em* **strong** ***both*** _em_ __strong__ a*b*c snake_case_word * lone star\n",
+    "A [link](other.md), a [ref][r], [short], ![image](i.png) and ![ref image][r].\n\n[r]: x.md\n[short]: y.md\n",
+    "`code with *stars*` and ``double `tick` code`` and \\`escaped\\` and \\\\`odd` and \\\\\\`ticks`\n",
+    "Escapes: \\* \\_ \\[ \\] \\< \\& \\\\ and an entity &amp; &#35; &#x41; and a bare & here.\n",
+    "Autolinks <https://example.org/a?b=c> and <mail@example.org>, raw <b>bold</b> <!-- note -->.\n",
+    "Line  \nbreak, and a footnote[^1] twice[^1], and [^missing].\n\n[^1]: The note, *with* `code`.\n",
+    "| a | b |\n|---|---|\n| *x* | [y](z.md) |\n| `c|d` | e_f_g |\n",
+    '<div markdown="1">\n*inside* [html](a.md)\n</div>\n\n<div>*raw* not [parsed](b.md)</div>\n',
+    '!!! note "Title *em*"\n    Body with **strong** and a [link](c.md){ .button }.\n',
+    "# Heading *em* { #id }\n\n## Two `code`\n\nText {: .class }\n",
+    "Nested *emphasis with [a link](d.md) inside* and [a link with *em*](e.md).\n",
+    "Smart 'quotes' -- dashes --- and ellipsis... ==mark== ^^ins^^ ~~del~~ ++ctrl+alt++ H~2~O x^2^\n",
+    "{++added++} {--removed--} {~~old~>new~~} {==marked==} :smile: $a+b$ [[Wiki Link]] https://example.org\n",
+    "Term\n:   Definition with *em*.\n\n*[HTML]: Hyper Text\n\nHTML is here.\n",
+    "Placeholders \x02klzzwxh:0000\x03 and \x02wzxhzdk:0\x03 left as they are: : colon.\n",
+]
+
+
+def _patterns(extensions: list[str]) -> list[markdown.inlinepatterns.Pattern]:
+    return list(markdown.Markdown(extensions=extensions).inlinePatterns)
+
+
+@pytest.mark.parametrize("extensions", [PROJECT, OTHERS], ids=["project", "others"])
+def test_a_gate_never_turns_away_text_its_pattern_matches(extensions: list[str]) -> None:
+    rng = random.Random(20261201)
+    checked = 0
+    for pattern in _patterns(extensions):
+        chars = inline.gate(pattern)
+        if chars is None:
+            continue
+        expression = pattern.getCompiledRegExp()
+        for _ in range(3000):
+            text = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 24)))
+            start = rng.randint(0, len(text))
+            if expression.search(text, start) is not None:
+                checked += 1
+                assert any(char in text[start:] for char in chars), (type(pattern).__name__, text, start)
+    # The generated text matched the patterns often enough for this to mean something.
+    assert checked > 1000
+
+
+def test_the_common_patterns_are_gated_by_the_characters_they_need() -> None:
+    gates = {type(pattern).__name__: inline.gate(pattern) for pattern in _patterns(PROJECT)}
+    assert gates["LinkInlineProcessor"] == frozenset("[")
+    assert gates["EscapeInlineProcessor"] == frozenset("\\")
+    assert gates["AutolinkInlineProcessor"] == frozenset("<")
+    assert gates["DelimiterProcessor"] == frozenset("*_")
+    assert gates["FootnoteInlineProcessor"] == frozenset("[")
+
+
+def test_patterns_it_cannot_read_are_always_tried() -> None:
+    pattern = markdown.inlinepatterns.SimpleTextInlineProcessor(r"(\w+)")
+    assert inline.gate(pattern) is None
+    assert inline.required(__import__("re").compile(r"(?i)abc")) is None
+    assert inline.required(__import__("re").compile(r"[^<]x")) is None
+    assert inline.required(__import__("re").compile(r"(?<=\[)x")) is None
+    assert inline.required(__import__("re").compile(r"(?:\[)?x")) is None
+    assert inline.required(__import__("re").compile(r"a(?=\])")) == frozenset("]")
+    assert inline.required(__import__("re").compile(r"(?:\[|<)x")) == frozenset("[<")
+
+
+@pytest.mark.parametrize("extensions", [PROJECT, OTHERS, ["extra", "toc", "pymdownx.betterem"]])
+def test_gated_documents_are_converted_to_the_same_html(extensions: list[str]) -> None:
+    for document in DOCUMENTS:
+        plain = markdown.Markdown(extensions=extensions).convert(document)
+        with inline.gated():
+            gated = markdown.Markdown(extensions=extensions)
+            assert isinstance(gated.treeprocessors["inline"], inline.GatedInlineProcessor)
+            assert gated.convert(document) == plain, document
+
+
+def test_only_markdown_made_inside_the_block_is_gated() -> None:
+    with inline.gated():
+        pass
+    assert core.build_treeprocessors is inline._original
+    assert not isinstance(markdown.Markdown().treeprocessors["inline"], inline.GatedInlineProcessor)
+    with pytest.raises(RuntimeError), inline.gated():
+        raise RuntimeError
+    assert core.build_treeprocessors is inline._original
