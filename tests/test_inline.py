@@ -8,6 +8,8 @@ converted with and without the gates, under the project's extensions and under m
 from __future__ import annotations
 
 import random
+from functools import partial
+from typing import Any
 
 import markdown
 import pytest
@@ -41,8 +43,40 @@ DOCUMENTS = [
     "Smart 'quotes' -- dashes --- and ellipsis... ==mark== ^^ins^^ ~~del~~ ++ctrl+alt++ H~2~O x^2^\n",
     "{++added++} {--removed--} {~~old~>new~~} {==marked==} :smile: $a+b$ [[Wiki Link]] https://example.org\n",
     "Term\n:   Definition with *em*.\n\n*[HTML]: Hyper Text\n\nHTML is here.\n",
+    "[a](b.md) [a] (b.md) [a](<b c.md> 'T') [a](b.md 'single') [a](b.md \"double\") [a](b.md \"t\"\n)\n",
+    '[a [nested] text](b(c).md) [a](b.md "it\'s") [a](b.md \'say "hi"\') [a](b.md "x" "y") [a]("t")\n',
+    '[unclosed](b.md and [open [a](b.md "unclosed title) [a]( b.md  "t"  ) ![i](p.png "T") ![i](p(1).png)\n',
+    '[a](b.md "t"\t) [a](b.md\n"t") [a](b.md#x "A&#58; b") [a]() [a](\t) [text\nover lines](b.md)\n',
     "Placeholders \x02klzzwxh:0000\x03 and \x02wzxhzdk:0\x03 left as they are: : colon.\n",
 ]
+
+
+def _link_pattern() -> Any:
+    md = markdown.Markdown()
+    md.treeprocessors["inline"].stashed_nodes = {}
+    return md.inlinePatterns["link"]
+
+
+def test_links_are_read_as_python_markdown_reads_them() -> None:
+    pattern, rng = _link_pattern(), random.Random(1201)
+    alphabet = [*"[]()'\" \t\nab.#<>&", "b.md", "x y", "&#58;"]
+    original_text, original_link = pattern.getText, pattern.getLink
+    link = partial(inline._get_link, pattern, original_link)
+    fast = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        index = rng.randint(0, len(text))
+        if rng.random() < 0.5:
+            # Link-shaped: parentheses right where the address is read from.
+            text = text[:index] + "(" + text[index:] + rng.choice(["", ")", '")', "')"])
+        assert inline._get_text(text, index) == original_text(text, index), (text, index)
+        assert link(text, index) == original_link(text, index), (text, index)
+        if text[index:].startswith("(") and (
+            inline._PLAIN_LINK.match(text, index + 1) or inline._TITLED_LINK.match(text, index + 1)
+        ):
+            fast += 1
+    # The fast paths were taken, not only the fallback.
+    assert fast > 2000
 
 
 def _patterns(extensions: list[str]) -> list[markdown.inlinepatterns.Pattern]:

@@ -13,7 +13,12 @@ characters are there the pattern is applied exactly as it would have been, so th
 (tests/test_sitebuild.py compares whole sites with MkDocs' own build; tests/test_inline.py checks
 each gate against its expression).
 
-`gated` installs the processor for the Markdown instances made inside it, and only for those.
+Links are the other half: Python-Markdown reads the text and the address of each `[text](address
+"title")` one character at a time, in Python. For the plain shapes (brackets nested or not; an address
+with no parentheses or quotes, with or without a quoted title) `_get_text` and `_get_link` find the same
+ends with regular expressions; anything else goes to Python-Markdown's own methods.
+
+`gated` installs both for the Markdown instances made inside it, and only for those.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, partial
 
 # Python's regular-expression parser: private, and pinned with Python itself (the workflow's images).
 from re import _constants as sre  # type: ignore[attr-defined]
@@ -125,6 +130,52 @@ def _found(chars: frozenset[str], data: str, start: int) -> bool:
     return any(data.find(char, start) >= 0 for char in chars)
 
 
+_BRACKETS = re.compile(r"[\[\]]")
+# What follows `(` and its spaces: an address without parentheses or quotes, then `)`; or that, a
+# quoted title without parentheses or quotes, spaces (only: `last` skips nothing else) and `)`.
+_PLAIN_LINK = re.compile(r"""([^()'"]*)\)""")
+_TITLED_LINK = re.compile(r"""([^()'"]*)(["'])([^()'"]*)\2 *\)""")
+
+
+def _get_text(data: str, index: int) -> tuple[str, int, bool]:
+    """`LinkInlineProcessor.getText`: the text up to the `]` that closes the `[` before `index`."""
+    depth = 1
+    for bracket in _BRACKETS.finditer(data, index):
+        depth += 1 if bracket.group() == "[" else -1
+        if depth == 0:
+            end = bracket.start()
+            return data[index:end], end + 1, True
+    return data[index:], max(index, len(data)), False
+
+
+def _get_link(pattern: Any, original: Callable[[str, int], Any], data: str, index: int) -> Any:
+    """`LinkInlineProcessor.getLink`: the address and title in the parentheses at `index`, and where they end."""
+    opening = pattern.RE_LINK.match(data, pos=index)
+    if opening is None or opening.group(1):
+        return original(data, index)
+    start = opening.end()
+    title: str | None
+    if plain := _PLAIN_LINK.match(data, start):
+        href, title, end = plain.group(1), None, plain.end()
+    elif titled := _TITLED_LINK.match(data, start):
+        href, title, end = titled.group(1), titled.group(3), titled.end()
+        title = pattern.RE_TITLE_CLEAN.sub(" ", inlinepatterns.dequote(pattern.unescape(title.strip())))
+    else:
+        return original(data, index)
+    return pattern.unescape(href).strip(), title, end, True
+
+
+def _speed_up_links(pattern: inlinepatterns.Pattern) -> None:
+    """Give a link or image pattern that reads links as Python-Markdown does the faster readers above."""
+    kind, base = type(pattern), inlinepatterns.LinkInlineProcessor
+    if not isinstance(pattern, base) or "getLink" in vars(pattern):
+        return
+    if kind.getText is base.getText:
+        pattern.getText = _get_text
+    if kind.getLink is base.getLink and kind.RE_LINK is base.RE_LINK and kind.RE_TITLE_CLEAN is base.RE_TITLE_CLEAN:
+        pattern.getLink = partial(_get_link, pattern, pattern.getLink)
+
+
 class GatedInlineProcessor(treeprocessors.InlineProcessor):  # type: ignore[misc]
     """`InlineProcessor`, trying a pattern only where its gate lets it match.
 
@@ -135,6 +186,8 @@ class GatedInlineProcessor(treeprocessors.InlineProcessor):  # type: ignore[misc
     def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
         # The registry, in priority order, read once per page rather than sorted on every lookup.
         self._gated = [(pattern, gate(pattern)) for pattern in self.inlinePatterns]
+        for pattern, _chars in self._gated:
+            _speed_up_links(pattern)
         self._all_gated = all(chars is not None for _pattern, chars in self._gated)
         return super().run(tree, ancestors)
 
