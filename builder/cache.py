@@ -280,6 +280,37 @@ def signed_by(site: Path, mac: object, *parts: bytes) -> bool:
     return key is not None and hmac.compare_digest(str(mac), _mac(key, *parts))
 
 
+def read_signed(path: Path, form: str, site: Path) -> dict[str, Any] | None:
+    """The JSON object `write_signed` saved at `path` in format `form` with `site`'s key; None when it
+    is missing, damaged, of another format or not signed with that key."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    header, _, body = raw.partition(b"\n")
+    try:
+        meta = json.loads(header)
+        if not isinstance(meta, dict) or meta.get("format") != form:
+            return None
+        if not signed_by(site, meta.get("mac"), form.encode(), body):
+            return None
+        value = json.loads(body)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def write_signed(path: Path, form: str, site: Path, value: dict[str, Any]) -> None:
+    """Save `value` at `path` as JSON in format `form`, signed with `site`'s key; a cache that cannot
+    be saved is a warning, never a failure."""
+    body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        mac = sign(site, form.encode(), body)
+        write_atomically(path, json.dumps({"format": form, "mac": mac}).encode() + b"\n" + body)
+    except OSError as error:
+        _warn("save", path, error)
+
+
 def write_atomically(path: Path, content: bytes) -> None:
     """Replace `path` with `content` in one rename; OSError when it cannot, leaving nothing behind."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from . import cache, handwritten, reuse, stamp
+from .discover import SITE_FILE
 from .load import paused_gc
 from .model import KINDS, Repository, Site, json_schema
-from .render import render
-from .reuse import Memory
+from .reuse import Memory, saved
 from .validate import Remembered, validate
 from .write import current_build, intact, write
 
@@ -53,7 +53,13 @@ def build(data: Path, docs: Path = DOCS, memory: Memory | None = None) -> tuple[
         repository = _validate(data, state, memory or digests, made_by)
         by_hand = handwritten.read(docs)
         folder = data.as_posix() if not data.is_absolute() else data.name
-        pages = reuse.render(memory, repository, folder) if memory else render(repository, folder)
+        if memory:
+            pages = reuse.render(memory, repository, folder)
+        else:
+            assert isinstance(digests, stamp.Hashed)
+            site = data / SITE_FILE
+            made_from = digests.digest(str(site)) if site.is_file() and not site.is_symlink() else "none"
+            pages = saved.render(repository, folder, state, made_by, digests.records, made_from, current)
         handwritten.refuse_clashes(list(by_hand), sorted(pages), docs)
         changed = write({**by_hand, **pages}, target, written)
         # Validation noted the digest of each record file it read: when one differed from the first stamp's,

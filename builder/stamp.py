@@ -12,7 +12,7 @@ import platform
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from .handwritten import GENERATED
 
@@ -31,6 +31,8 @@ class Hashed:
 
     def __init__(self) -> None:
         self.known: dict[str, str] = {}
+        self.records: dict[tuple[str, str], str] = {}
+        """The digest of the file each record was made from, by (kind, id)."""
 
     def digest(self, path: str) -> str:
         name = os.path.normpath(path)
@@ -46,8 +48,8 @@ class Hashed:
     def record(self, path: str, display: str, /) -> tuple[str, None]:
         return "", None
 
-    def remember(self, display: str, digest: str, loaded: object, /) -> None:
-        pass
+    def remember(self, display: str, digest: str, loaded: Any, /) -> None:
+        self.records[loaded.kind, loaded.id] = digest
 
     def facts(self, loaded: object, /) -> None:
         return None

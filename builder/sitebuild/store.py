@@ -16,7 +16,6 @@ The cache only saves time: when it cannot be read or written, the build goes on 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import time
@@ -131,28 +130,9 @@ class Objects:
 
 def read_signed(path: Path) -> dict[str, Any] | None:
     """The JSON object saved at `path` by `write_signed`, or None when it is missing, damaged or not ours."""
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
-    header, _, body = raw.partition(b"\n")
-    try:
-        meta = json.loads(header)
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-            return None
-        if not cache.signed_by(path.parent.parent, meta.get("mac"), FORMAT.encode(), body):
-            return None
-        value = json.loads(body)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
+    return cache.read_signed(path, FORMAT, path.parent.parent)
 
 
 def write_signed(path: Path, value: dict[str, Any]) -> None:
     """Save `value` signed with the site's key; a cache that cannot be saved is a warning, never a failure."""
-    body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    try:
-        mac = cache.sign(path.parent.parent, FORMAT.encode(), body)
-        cache.write_atomically(path, json.dumps({"format": FORMAT, "mac": mac}).encode() + b"\n" + body)
-    except OSError as error:
-        log.warning("cannot save the site cache in %s (%s)", path, error.strerror or error)
+    cache.write_signed(path, FORMAT, path.parent.parent, value)
