@@ -464,6 +464,12 @@ def _block(lines: tuple[str, ...], font: float) -> tuple[float, float]:
     return width, 1.17 * font + 1.2 * font * (len(lines) - 1) + 2 * margin
 
 
+# The eight directions a label may stand off in, between the compass points: computed once, not per label.
+_DIRECTIONS = tuple(
+    (math.cos(angle), math.sin(angle)) for angle in (math.radians(step * 45 + 22.5) for step in range(8))
+)
+
+
 def _candidates(x: float, y: float, clear: float, width: float, height: float) -> Iterator[tuple[Box, str, bool]]:
     """Boxes for a label of `width` x `height` around (x, y), nearest first: (box, text anchor, with a leader)."""
     d = clear * 0.72
@@ -476,10 +482,8 @@ def _candidates(x: float, y: float, clear: float, width: float, height: float) -
     yield (x - d - width, y - d - height, x - d, y - d), "end", False
     yield (x - d - width, y + d, x - d, y + d + height), "end", False
     for distance in (2.6 * clear, 4 * clear, 6.5 * clear):
-        for step in range(8):
-            angle = math.radians(step * 45 + 22.5)
-            px, py = x + distance * math.cos(angle), y + distance * math.sin(angle)
-            cos, sin = math.cos(angle), math.sin(angle)
+        for cos, sin in _DIRECTIONS:
+            px, py = x + distance * cos, y + distance * sin
             left, anchor = (
                 (px, "start") if cos > 0.3 else (px - width, "end") if cos < -0.3 else (px - width / 2, "middle")
             )

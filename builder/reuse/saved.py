@@ -45,6 +45,7 @@ FORMAT = "briefings saved pages 1"
 SITE = "site"
 # Values printed as they are: the type's name and `repr` tell them apart (1 from True, '1.0' from '1.00').
 _PLAIN = (str, int, bool, float, Decimal, date, datetime, clock, type(None))
+_PREFIXES: dict[type, str] = {}
 # A fingerprint longer than this is replaced by its digest, so that containers hold short parts.
 _SHORT = 80
 
@@ -63,8 +64,12 @@ class Fingerprints:
 
     def __call__(self, value: Any) -> str | None:
         kind = type(value)
-        if kind in _PLAIN or isinstance(value, _PLAIN):
-            return f"{kind.__module__}.{kind.__qualname__}:{value!r}"
+        prefix = _PREFIXES.get(kind)
+        if prefix is None and isinstance(value, _PLAIN):
+            # A kind of plain value (Markup is a str): printed with its own name.
+            prefix = _PREFIXES[kind] = _prefix(kind)
+        if prefix is not None:
+            return prefix + repr(value)
         known = self._known.get(id(value))
         if known is not None:
             return known[1]
@@ -102,6 +107,13 @@ class Fingerprints:
                 return None
             parts.append(part)
         return f"{name}[{','.join(parts)}]"
+
+
+def _prefix(kind: type) -> str:
+    return f"{kind.__module__}.{kind.__qualname__}:"
+
+
+_PREFIXES.update((kind, _prefix(kind)) for kind in _PLAIN)
 
 
 def _name(thing: Any) -> str:
