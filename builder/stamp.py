@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .handwritten import GENERATED
+from .model import kinds
 
 
 class Digests(Protocol):
@@ -60,8 +61,13 @@ class Hashed:
 
 def builder(digests: Digests) -> str:
     """A digest of the builder's code and templates and of the libraries it runs on: a different
-    builder, or the same one on another version of a library, may make different pages."""
-    return _digest([(Path(__file__).parent, "builder")], digests, _libraries())
+    builder, or the same one on another version of a library, may make different pages.
+
+    The template folders of kinds registered from elsewhere count as the builder's own templates.
+    """
+    roots = [(Path(__file__).parent, "builder")]
+    roots += [(kind.templates, f"templates of {kind.folder}") for kind in kinds() if kind.templates]
+    return _digest(roots, digests, _libraries())
 
 
 # Whatever shapes the pages or the site made of them: loading, validation, templates, escaping, MkDocs.

@@ -142,3 +142,17 @@ def test_each_kind_with_a_page_has_one_per_published_record() -> None:
             assert shown <= pages.keys(), kind
         else:
             assert not shown & pages.keys(), kind
+
+
+def test_a_kinds_own_template_folder_counts_as_the_builders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from builder import stamp
+
+    folder = tmp_path / "watch-templates"
+    folder.mkdir()
+    (folder / "watch.md").write_text("# {{ record.what }}\n", encoding="utf-8")
+    monkeypatch.setattr(registry, "REGISTRY", dict(registry.REGISTRY))
+    register(Kind("watches", "watch", Watch, page="watch.md", templates=folder))
+    before = stamp.builder(stamp.Hashed())
+    (folder / "watch.md").write_text("# Watch: {{ record.what }}\n", encoding="utf-8")
+    # An edited template is another builder: its pages, kept by the last build, are made again.
+    assert stamp.builder(stamp.Hashed()) != before
