@@ -8,6 +8,7 @@ import json
 import os
 import stat
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,11 @@ def test_equal_values_have_one_fingerprint_and_unknown_ones_none() -> None:
     assert one(value) == other(copy) is not None
     assert one([object()]) is None
     assert one({"a": lambda: 1}) is None
+    # Functions of one name that may do different things: a closure, a lambda, a partial.
+    closures = [Later(lambda repository, n=n: n) for n in (1, 2)]
+    assert one(closures[0]) is None and one(closures[1]) is None
+    assert one(Later(partial(len))) is None
+    assert one(Later(len, "ab")) is not None
 
 
 def test_a_record_stands_for_the_digest_of_its_file() -> None:

@@ -24,6 +24,7 @@ import dataclasses
 import hashlib
 import os
 import stat
+import types
 from collections.abc import Callable
 from datetime import date, datetime
 from datetime import time as clock
@@ -95,7 +96,7 @@ class Fingerprints:
         if dataclasses.is_dataclass(value):
             fields = [part for field in dataclasses.fields(value) for part in (field.name, getattr(value, field.name))]
             return self._joined(_name(kind), fields)
-        if isinstance(value, Later):
+        if isinstance(value, Later) and _named(value.function):
             return self._joined(f"Later {_name(value.function)}", value.arguments)
         return None
 
@@ -114,6 +115,18 @@ def _prefix(kind: type) -> str:
 
 
 _PREFIXES.update((kind, _prefix(kind)) for kind in _PLAIN)
+
+
+def _named(function: Any) -> bool:
+    """Whether `function` is told by its name alone: a module's function or class, or a built-in.
+
+    Not a closure, a lambda or a partial: two of those with one name may do different things.
+    """
+    if isinstance(function, types.BuiltinFunctionType):
+        return True
+    if not isinstance(function, (types.FunctionType, type)) or "<" in function.__qualname__:
+        return False
+    return getattr(function, "__closure__", None) is None
 
 
 def _name(thing: Any) -> str:
