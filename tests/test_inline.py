@@ -140,3 +140,16 @@ def test_only_markdown_made_inside_the_block_is_gated() -> None:
     with pytest.raises(RuntimeError), inline.gated():
         raise RuntimeError
     assert core.build_treeprocessors is inline._original
+
+
+def test_an_extensions_own_link_reader_is_kept() -> None:
+    md = markdown.Markdown()
+    pattern = md.inlinePatterns["link"]
+
+    def own_text(data: str, index: int) -> tuple[str, int, bool]:
+        return "mine", index, False
+
+    pattern.getText = own_text
+    inline._speed_up_links(pattern)
+    assert pattern.getText is own_text
+    assert isinstance(pattern.getLink, partial)

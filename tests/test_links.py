@@ -99,3 +99,12 @@ def test_text_without_anchor_attributes_is_not_parsed(monkeypatch: pytest.Monkey
     links._run(pages._RawHTMLPreprocessor(), ["<p class='x'>A paragraph, no anchors: width, hidden.</p>"])
     links._run(pages._RawHTMLPreprocessor(), ['<p id="x">An anchor.</p>'])
     assert parsed == ['<p id="x">An anchor.</p>']
+
+
+def test_markup_that_fails_mkdocs_still_fails_it() -> None:
+    # HTMLParser stops on this declaration; MkDocs' build stops with it, so this build must too.
+    lines = ["A paragraph with `<![foo[ x ]]>` in it."]
+    with pytest.raises(AssertionError):
+        links._collect(pages._RawHTMLPreprocessor(), list(lines))
+    with pytest.raises(AssertionError):
+        links._run(pages._RawHTMLPreprocessor(), list(lines))

@@ -98,6 +98,7 @@ def test_equal_values_have_one_fingerprint_and_unknown_ones_none() -> None:
     closures = [Later(lambda repository, n=n: n) for n in (1, 2)]
     assert one(closures[0]) is None and one(closures[1]) is None
     assert one(Later(partial(len))) is None
+    assert one(Later({"k": "A"}.get, "k")) is None
     assert one(Later(len, "ab")) is not None
 
 

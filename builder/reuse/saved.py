@@ -123,7 +123,8 @@ def _named(function: Any) -> bool:
     Not a closure, a lambda or a partial: two of those with one name may do different things.
     """
     if isinstance(function, types.BuiltinFunctionType):
-        return True
+        # `len`, not a method bound to some object (`{...}.get`), which its name does not tell.
+        return isinstance(getattr(function, "__self__", None), types.ModuleType)
     if not isinstance(function, (types.FunctionType, type)) or "<" in function.__qualname__:
         return False
     return getattr(function, "__closure__", None) is None

@@ -168,11 +168,14 @@ def _get_link(pattern: Any, original: Callable[[str, int], Any], data: str, inde
 def _speed_up_links(pattern: inlinepatterns.Pattern) -> None:
     """Give a link or image pattern that reads links as Python-Markdown does the faster readers above."""
     kind, base = type(pattern), inlinepatterns.LinkInlineProcessor
-    if not isinstance(pattern, base) or "getLink" in vars(pattern):
+    if not isinstance(pattern, base):
         return
-    if kind.getText is base.getText:
+    # A reader of the pattern's own (an extension's, or one given here already) is left as it is.
+    own = vars(pattern)
+    if kind.getText is base.getText and "getText" not in own:
         pattern.getText = _get_text
-    if kind.getLink is base.getLink and kind.RE_LINK is base.RE_LINK and kind.RE_TITLE_CLEAN is base.RE_TITLE_CLEAN:
+    plain = kind.getLink is base.getLink and kind.RE_LINK is base.RE_LINK and kind.RE_TITLE_CLEAN is base.RE_TITLE_CLEAN
+    if plain and "getLink" not in own:
         pattern.getLink = partial(_get_link, pattern, pattern.getLink)
 
 

@@ -9,7 +9,8 @@
 - `_RawHTMLPreprocessor` runs an HTML parser over the whole page to collect the `id` (and `<a name>`)
   attributes of its raw HTML. A page with no text that could be such an attribute (the name, after
   one of the characters HTMLParser lets an attribute name follow, and before one that ends it) has
-  none to collect: the parser is not run.
+  none to collect: the parser is not run, unless the page holds `<![`, on which HTMLParser can
+  fail (and MkDocs' build with it).
 
 `remembered` installs both for the pages rendered inside it. `engine.PINNED` holds the MkDocs
 version they were written against; tests/test_links.py compares them with MkDocs' own passes.
@@ -63,7 +64,9 @@ def _path_to_url(self: Any, url: str) -> str:
 
 
 def _run(self: Any, lines: list[str]) -> list[str]:
-    if _ANCHOR_ATTRIBUTE.search("\n".join(lines)) is None:
+    text = "\n".join(lines)
+    # `<![` is parsed even without anchors: HTMLParser fails on some of it, and MkDocs' build with it.
+    if _ANCHOR_ATTRIBUTE.search(text) is None and "<![" not in text:
         self.present_anchor_ids = set()
         return lines
     result: list[str] = _collect(self, lines)
