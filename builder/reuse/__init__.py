@@ -31,7 +31,7 @@ from ..render import render as render_stage
 from ..render.engine import Job
 from .memory import Facts, Memory, Pieces
 from .same import Same, same
-from .tracking import EVERY, MISSING, Reads, Rendered, Tracked, changed
+from .tracking import EVERY, MISSING, Reads, Rendered, Tracked, changed, page_and_reads
 
 __all__ = ["EVERY", "MISSING", "Facts", "Memory", "Pieces", "Reads", "Rendered", "Same", "Tracked", "changed",
            "derived", "render", "same"]  # fmt: skip
@@ -99,12 +99,11 @@ def _run(
     templates = engine.templates({job.template for job in todo})
 
     def work(job: Job) -> tuple[str, Reads]:
-        tracked = Tracked(repository)
-        return engine.page(templates[job.template], job.path, tracked.repository(), job.context), tracked.reads
+        return page_and_reads(templates[job.template], job, repository)
 
     for job, (text, reads) in zip(todo, parallel.split_map(work, todo, workers, meanwhile), strict=True):
         texts[job.path] = text
-        found = {where: frozenset(keys) for where, keys in reads.items() if keys}
+        found = {where: frozenset(keys) for where, keys in reads.items()}
         remembered[job.path] = Rendered(job.template, job.context, found, text)
     for path in set(remembered) - {job.path for job in jobs}:
         del remembered[path]

@@ -39,7 +39,7 @@ from ..model import COLLECTIONS, Repository
 from ..render import Later, Pages, engine
 from ..render import render as render_stage
 from ..render.engine import Job
-from .tracking import EVERY, Tracked
+from .tracking import page_and_reads, touched
 
 FILE = "pages.json"
 FORMAT = "briefings saved pages 1"
@@ -198,12 +198,11 @@ def render(
             text = _kept(kept, job, context, changed, build) if context is not None else None
             if text is not None:
                 return text, kept
-            tracked = Tracked(repository)
-            text = engine.page(templates[job.template], job.path, tracked.repository(), job.context)
+            text, reads = page_and_reads(templates[job.template], job, repository)
             if context is None:
                 return text, None
-            reads = {name: sorted(keys) for name, keys in tracked.reads.items() if keys}
-            entry = {"template": job.template, "context": context, "reads": reads, "text": _digest(text.encode())}
+            listed = {name: sorted(keys) for name, keys in reads.items()}
+            entry = {"template": job.template, "context": context, "reads": listed, "text": _digest(text.encode())}
             return text, entry
 
         texts: dict[str, str] = {}
@@ -230,14 +229,8 @@ def _kept(kept: Any, job: Job, context: str, changed: dict[str, set[str] | None]
     if not isinstance(kept, dict) or kept.get("template") != job.template or kept.get("context") != context:
         return None
     reads = kept.get("reads")
-    if not isinstance(reads, dict):
+    if not isinstance(reads, dict) or touched(reads, changed):
         return None
-    for name, keys in reads.items():
-        if name not in changed:
-            return None
-        differ = changed[name]
-        if differ is None or (differ and (EVERY in keys or not differ.isdisjoint(keys))):
-            return None
     return _read(build, job.path, kept.get("text")) if build is not None else None
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
+from jinja2 import Template
+
 from ..model import COLLECTIONS, Repository
+from ..render import engine
+from ..render.engine import Job
 from .same import Same, same
 
 _COLLECTIONS = COLLECTIONS
@@ -102,10 +106,24 @@ class Rendered:
 
     def holds(self, template: str, context: dict[str, Any], changed_records: dict[str, set[str]], alike: Same) -> bool:
         """Whether rendering `template` with `context` now, after `changed_records` changed, gives this text."""
-        if self.template != template or not alike(self.context, context):
-            return False
-        for where, keys in self.reads.items():
-            differ = changed_records[where]
-            if differ and (EVERY in keys or not keys.isdisjoint(differ)):
-                return False
-        return True
+        return self.template == template and alike(self.context, context) and not touched(self.reads, changed_records)
+
+
+def touched(reads: Mapping[str, Collection[str]], changed: Mapping[str, set[str] | None]) -> bool:
+    """Whether a page that made `reads` read a record in `changed` (by collection; None: all of it changed).
+
+    Reading a whole collection (EVERY) counts for any change in it; a collection `changed` does not
+    name counts as changed.
+    """
+    for where, keys in reads.items():
+        differ = changed.get(where)
+        if differ is None or (differ and (EVERY in keys or not differ.isdisjoint(keys))):
+            return True
+    return False
+
+
+def page_and_reads(template: Template, job: Job, repository: Repository) -> tuple[str, dict[str, set[str]]]:
+    """`job`'s page rendered through a `Tracked` view of `repository`, and the ids it read, by collection."""
+    tracked = Tracked(repository)
+    text = engine.page(template, job.path, tracked.repository(), job.context)
+    return text, {where: keys for where, keys in tracked.reads.items() if keys}
