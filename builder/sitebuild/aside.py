@@ -51,15 +51,19 @@ _STYLE = rf"<style(?:{_ATTRIBUTE})*>[^<&\x00-\x1f]*+</style>"
 # A line of these and nothing else, so that every `<` in it begins a tag. Possessive, so that a
 # line that does not match fails in linear time.
 _ELEMENT = re.compile(rf"(?>{_STYLE}|{_START}|{_END}|{_TEXT}|{_REFERENCE})++")
-_TAG = re.compile(rf"<(/?)({_NAME})((?:{_ATTRIBUTE})*) ?(/?)>")
+# In such a line: each tag (in lower case: `/` if it ends an element, its name, `/` if it is empty),
+# each start tag with an attribute that may be an anchor, and each attribute.
+_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)(?:[^<>/]++|/(?!>))*+(/?)>")
+_ANCHORISH = re.compile(r" (?:[iI][dD]|[nN][aA][mM][eE])=")
+_START_TAG = re.compile(rf"<({_NAME})((?:{_ATTRIBUTE})*+)")
 _ATTRIBUTES = re.compile(r' ([^="]+)="([^"]*)"')
-_ANCHORISH = re.compile(r" (?:id|name)=", re.IGNORECASE)
 # What ends a comment or a marked section that began before the line, in any Python's HTMLParser.
-_CLOSES = re.compile(r"--[\s!]*>|\]\s*>")
+_CLOSES = (("--", re.compile(r"--[\s!]*>")), ("]", re.compile(r"\]\s*>")))
 # Elements whose content HTMLParser reads as text (script...), or may (title, textarea in newer
 # Pythons; style): the first kind is never set aside, the second only holding text.
-_RAW_TEXT = frozenset({"script", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"})
+_RAW_TEXT = re.compile(r"<(?:script|xmp|iframe|noembed|noframes|noscript|plaintext)[ />]")
 _TEXT_ONLY = frozenset({"title", "textarea", "style"})
+_NOT_TEXT_ONLY = re.compile(r"<(title|textarea|style)(?: [^<>]*)?>[^<]*+<(?!/\1>)")
 # What may make md_in_html look ahead from a comment in the line's paragraph.
 _LOOKS_AHEAD = re.compile(r"<[!?]|</[^a-zA-Z]")
 _BLANK = re.compile(r"[ \t]*")
@@ -99,38 +103,56 @@ class Aside:
 
 def element(line: str, md: Any) -> tuple[str, str, str, list[str]] | None:
     """`line`'s start tag, end tag, name and anchors, when it is one element of plain markup; else None."""
-    if _ELEMENT.fullmatch(line) is None or line[0] != "<" or line[-1] != ">":
+    if line[0] != "<" or line[-1] != ">" or _ELEMENT.fullmatch(line) is None:
         return None
-    # The line is tags and text, begins and ends with a tag.
-    tags = _TAG.findall(line)
-    first, last = _TAG.match(line), tags[-1]
-    if first is None or first.group(1) or first.group(4) or len(tags) < 2:
+    # The line is tags and text, and begins and ends with a tag: every `<` begins one.
+    lower = line.lower()
+    if _RAW_TEXT.search(lower) or _NOT_TEXT_ONLY.search(lower):
         return None
-    stack: list[str] = []
-    anchors: list[str] = []
-    final = len(tags) - 1
-    for index, (closing, name, attributes, empty) in enumerate(tags):
-        name = name.lower()
+    tags = iter(_TAG.findall(lower))
+    closing, name, empty = next(tags)
+    if closing or empty or md.is_block_level(name) or name in _TEXT_ONLY:
+        return None
+    root = name
+    stack = [name]
+    for closing, name, empty in tags:
         if closing:
-            if not stack or stack.pop() != name or (not stack and index != final):
+            if stack.pop() != name:
                 return None
-            continue
-        if name in _RAW_TEXT or (stack and stack[-1] in _TEXT_ONLY):
-            return None
-        if _ANCHORISH.search(attributes):
-            for key, value in _ATTRIBUTES.findall(attributes):
-                key = key.lower()
-                if key == "id" or (key == "name" and name == "a"):
-                    anchors.append(html.unescape(value))
-        if not empty:
+            if not stack:
+                break
+        elif not empty:
             stack.append(name)
-    start, name = first.group(), first.group(2).lower()
-    if stack or md.is_block_level(name) or name in _TEXT_ONLY:
+    if stack or next(tags, None) is not None:
+        # Unclosed, or a second element after the first.
         return None
+    start = line[: line.index(">") + 1]
     # A quote that a tag before the line left open closes in the start tag, with the line or without.
-    if any(quote in line and quote not in start for quote in "\"'") or _CLOSES.search(line):
+    if any(quote in line and quote not in start for quote in "\"'"):
         return None
-    return start, "</" + last[1] + ">", name, anchors
+    if any(mark in line and closes.search(line) for mark, closes in _CLOSES):
+        return None
+    return start, line[line.rindex("</") :], root, _anchors(line)
+
+
+def _anchors(line: str) -> list[str]:
+    """The ids of a line of plain markup's tags, and the names of its links, as MkDocs' anchor pass reads them."""
+    anchors: list[str] = []
+    read: set[int] = set()
+    for found in _ANCHORISH.finditer(line):
+        # In a tag when the last angle bracket before is its `<`: text and values hold none.
+        opening = line.rfind("<", 0, found.start())
+        if line.rfind(">", 0, found.start()) > opening or opening in read:
+            continue
+        read.add(opening)
+        tag = _START_TAG.match(line, opening)
+        assert tag is not None
+        name = tag.group(1).lower()
+        for key, value in _ATTRIBUTES.findall(tag.group(2)):
+            key = key.lower()
+            if key == "id" or (key == "name" and name == "a"):
+                anchors.append(html.unescape(value))
+    return anchors
 
 
 class _SetAside(preprocessors.Preprocessor):  # type: ignore[misc]
