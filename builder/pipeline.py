@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from . import cache, handwritten, reuse, stamp
 from .discover import SITE_FILE
 from .load import paused_gc
 from .model import KINDS, Repository, Site, json_schema
+from .render.engine import compile_templates
 from .reuse import Memory, saved
 from .validate import Remembered, validate
 from .write import current_build, intact, write
@@ -18,9 +20,17 @@ DOCS = Path("docs")
 GENERATED = handwritten.GENERATED
 
 
-def check(data: Path, parsed: cache.ParseCache | None = None, memory: Remembered | None = None) -> Repository:
-    """Load and validate every record under `data`; raises DataError listing every problem."""
-    return validate(data, parsed, memory)
+def check(
+    data: Path,
+    parsed: cache.ParseCache | None = None,
+    memory: Remembered | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> Repository:
+    """Load and validate every record under `data`; raises DataError listing every problem.
+
+    `meanwhile` runs while the files are parsed on the other cores.
+    """
+    return validate(data, parsed, memory, meanwhile=meanwhile)
 
 
 def schemas() -> dict[str, str]:
@@ -93,7 +103,8 @@ def _validate(data: Path, state: Path, memory: Memory | stamp.Hashed, made_by: s
     if lasting:
         lasting.made_by_builder(made_by)
     try:
-        return check(data, parsed, memory)
+        # The templates are compiled while the other cores parse the files: the render needs them.
+        return check(data, parsed, memory, meanwhile=compile_templates)
     finally:
         # Files that loaded cleanly are worth keeping even when others have problems.
         if kept is None:

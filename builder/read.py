@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +12,13 @@ from .load import Document, load_bytes, read_file, restore
 from .problems import Problem
 
 
-def read_all(files: list[tuple[Path, str]], parsed: ParseCache) -> list[tuple[Document | None, list[Problem], str]]:
+def read_all(
+    files: list[tuple[Path, str]], parsed: ParseCache, meanwhile: Callable[[], None] | None = None
+) -> list[tuple[Document | None, list[Problem], str]]:
     """Each file's document (or its problems) and the digest of the bytes it was loaded from, in order.
 
     `files` holds each file's path and how problems name it. Files whose bytes the parse cache holds
-    are not parsed again.
+    are not parsed again. `meanwhile` runs in this process while the others start on the files.
     """
     stored = parsed.stored
 
@@ -32,7 +35,9 @@ def read_all(files: list[tuple[Path, str]], parsed: ParseCache) -> list[tuple[Do
         return raw, key, doc.data if doc else None, problems
 
     results: list[tuple[Document | None, list[Problem], str]] = []
-    for (_, display), (raw, key, data, problems) in zip(files, parallel.split_map(read_and_parse, files), strict=True):
+    for (_, display), (raw, key, data, problems) in zip(
+        files, parallel.split_map(read_and_parse, files, meanwhile=meanwhile), strict=True
+    ):
         if raw is not None and data is None and not problems:
             data = parsed.get(key)
             if data is None:

@@ -16,6 +16,7 @@ import pytest
 
 from bench.synthetic import generate
 from builder.model import Figure, FuzzyDate
+from builder.render import engine as render_engine
 from builder.render import format_date, format_figure, format_number, render
 from builder.validate import validate
 
@@ -309,3 +310,12 @@ def test_hostile_translation_fields_render_inert(repo: Callable[..., Path]) -> N
     hostile, plain = page(attack), page("plain")
     assert Elements(hostile).found == Elements(plain).found, "inert text changes words, never structure"
     assert visible(hostile).count(" ".join(attack.split())) == 4
+
+
+def test_every_template_is_compiled_before_the_render_needs_it() -> None:
+    env = render_engine.environment()
+    env.cache.clear()  # type: ignore[union-attr]
+    render_engine.compile_templates()
+    compiled = {name for _, name in env.cache}  # type: ignore[union-attr]
+    assert set(env.list_templates()) <= compiled
+    assert {"briefing.md", "timeline.md", "_macros.md"} <= compiled

@@ -105,6 +105,13 @@ class _Templates(BaseLoader):
                 continue
         return loaders[-1].get_source(environment, template)
 
+    def list_templates(self) -> list[str]:
+        names = set(self.builtin.list_templates())
+        for kind in kinds():
+            if kind.templates:
+                names.update(FileSystemLoader(kind.templates).list_templates())
+        return sorted(names)
+
 
 EARLIER = "Earlier events, newly reported"
 
@@ -180,6 +187,19 @@ def templates(names: set[str]) -> dict[str, Template]:
     if found:
         environment().get_template(MACROS)
     return found
+
+
+def compile_templates() -> None:
+    """Compile every template ahead of the render, which then finds them in the environment.
+
+    One that fails is left for the render, which reports it as it would have.
+    """
+    env = environment()
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except Exception:
+            continue
 
 
 # Spelled with a literal prefix, which the regex engine scans for far faster than "\n{3,}".

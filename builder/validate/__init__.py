@@ -9,6 +9,7 @@ that compare a record with others: when it became known, who held a place, what 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -45,19 +46,25 @@ _check_schema = check_schema
 
 
 def validate(
-    root: Path, parsed: ParseCache | None = None, memory: Remembered | None = None, *, now: datetime | None = None
+    root: Path,
+    parsed: ParseCache | None = None,
+    memory: Remembered | None = None,
+    *,
+    now: datetime | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Repository:
     """Load and check every record under `root`; raise DataError with every problem found.
 
     With a parse cache, files whose bytes loaded cleanly before are not parsed again; with a memory
     of earlier builds in this process, files whose bytes passed the schema before are not even read.
     Records may not be dated after today in the site's time zone at `now` (by default, the present).
+    `meanwhile` runs while the files are parsed on the other cores.
     """
     if root.is_symlink():
         # Everything under a linked data folder lives elsewhere: none of it is read.
         raise DataError([problem("linked-folder", display_link(root), 1, 1, name=root.name)])
     with paused_gc():
-        return _validate(root, parsed or ParseCache(), memory, now)
+        return _validate(root, parsed or ParseCache(), memory, now, meanwhile)
 
 
 def site_today(root: Path, now: datetime | None = None) -> Today:
@@ -66,9 +73,15 @@ def site_today(root: Path, now: datetime | None = None) -> Today:
     return Today(today_in(site.time_zone, now), site.time_zone)
 
 
-def _validate(root: Path, parsed: ParseCache, memory: Remembered | None, now: datetime | None) -> Repository:
+def _validate(
+    root: Path,
+    parsed: ParseCache,
+    memory: Remembered | None,
+    now: datetime | None,
+    meanwhile: Callable[[], None] | None = None,
+) -> Repository:
     files, problems = find_files(root)
-    loaded, failed, found = _check_files(files, parsed, memory)
+    loaded, failed, found = _check_files(files, parsed, memory, meanwhile)
     problems.extend(found)
     site, found = _check_site(root, parsed, memory)
     problems.extend(found)
@@ -82,7 +95,10 @@ def _validate(root: Path, parsed: ParseCache, memory: Remembered | None, now: da
 
 
 def _check_files(
-    files: list[RecordFile], parsed: ParseCache, memory: Remembered | None
+    files: list[RecordFile],
+    parsed: ParseCache,
+    memory: Remembered | None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[list[Loaded], list[Failed], list[Problem]]:
     """The records that passed the schema, the files that did not, and the problems."""
     problems: list[Problem] = []
@@ -95,7 +111,7 @@ def _check_files(
     }
     unknown = [(Path(file.path), file.display) for file in files if known[file.display][1] is None]
     reading = time.time_ns()
-    documents = dict(zip([display for _, display in unknown], read_all(unknown, parsed), strict=True))
+    documents = dict(zip([display for _, display in unknown], read_all(unknown, parsed, meanwhile), strict=True))
     if memory:
         for path, display in unknown:
             if documents[display][2]:
