@@ -41,7 +41,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from .. import parallel, stamp
-from . import aside, blocklevel, inline, links, store
+from . import aside, blocklevel, inline, links, marker, store
 
 if TYPE_CHECKING:
     import jinja2
@@ -492,7 +492,7 @@ def _markdown_kept(
 
 def _render_markdown(page: Page, config: MkDocsConfig, files: Files) -> None:
     """The second half of MkDocs' `_populate_page`: Markdown to HTML, and the plugins' content event."""
-    with _populating(page, config), inline.gated(), links.remembered(), blocklevel.listed():
+    with _populating(page, config), inline.gated(), links.remembered(), blocklevel.listed(), marker.skipped():
         aside.render(page, config, files)
         assert page.content is not None
         page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
