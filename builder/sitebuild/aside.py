@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -251,42 +251,35 @@ class _Reading:
         self._last = None
         super().handle_endtag(tag)  # type: ignore[misc]
 
-    # Anything else read in between is not the placeholder alone.
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        self._last = None
-        super().handle_starttag(tag, attrs)  # type: ignore[misc]
-
-    def handle_startendtag(self, tag: str, attrs: Any) -> None:
-        self._last = None
-        super().handle_startendtag(tag, attrs)  # type: ignore[misc]
-
-    def handle_comment(self, data: str) -> None:
-        self._last = None
-        super().handle_comment(data)  # type: ignore[misc]
-
-    def handle_decl(self, decl: str) -> None:
-        self._last = None
-        super().handle_decl(decl)  # type: ignore[misc]
-
-    def handle_pi(self, data: str) -> None:
-        self._last = None
-        super().handle_pi(data)  # type: ignore[misc]
-
-    def unknown_decl(self, data: str) -> None:
-        self._last = None
-        super().unknown_decl(data)  # type: ignore[misc]
-
-    def handle_charref(self, name: str) -> None:
-        self._last = None
-        super().handle_charref(name)  # type: ignore[misc]
-
-    def handle_entityref(self, name: str) -> None:
-        self._last = None
-        super().handle_entityref(name)  # type: ignore[misc]
-
     def close(self) -> None:
         self.aside.pending = self.aside.pending or bool(getattr(self, "rawdata", ""))
         super().close()  # type: ignore[misc]
+
+
+def _forgetting(name: str) -> Callable[..., None]:
+    """A handler that forgets the text last read, then does what the parser's own does."""
+
+    def handler(self: _Reading, *args: Any) -> None:
+        self._last = None
+        getattr(super(_Reading, self), name)(*args)
+
+    handler.__name__ = handler.__qualname__ = name
+    return handler
+
+
+# Anything else read in between is not the placeholder alone.
+_OTHER_EVENTS = (
+    "handle_starttag",
+    "handle_startendtag",
+    "handle_comment",
+    "handle_decl",
+    "handle_pi",
+    "unknown_decl",
+    "handle_charref",
+    "handle_entityref",
+)
+for _event in _OTHER_EVENTS:
+    setattr(_Reading, _event, _forgetting(_event))
 
 
 class _Anchors(_Reading, pages._HTMLHandler):

@@ -11,11 +11,13 @@ list's methods. An extension that puts a new list in its place gets the usual be
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from markdown import blockparser, core  # type: ignore[import-untyped]
+
+from .patch import replaced
 
 
 class Listed(list):  # type: ignore[type-arg]
@@ -77,11 +79,6 @@ def _build_block_parser(md: Any, **kwargs: Any) -> blockparser.BlockParser:
 _original = core.build_block_parser
 
 
-@contextmanager
-def listed() -> Iterator[None]:
+def listed() -> AbstractContextManager[None]:
     """Markdown instances made inside this keep their block-level tags in a `Listed`."""
-    core.build_block_parser = _build_block_parser
-    try:
-        yield
-    finally:
-        core.build_block_parser = _original
+    return replaced(core, "build_block_parser", _build_block_parser)

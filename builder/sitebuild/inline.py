@@ -24,8 +24,8 @@ ends with regular expressions; anything else goes to Python-Markdown's own metho
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import cache, partial
 
 # Python's regular-expression parser: private, and pinned with Python itself (the workflow's images).
@@ -34,6 +34,8 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 from markdown import core, inlinepatterns, treeprocessors, util  # type: ignore[import-untyped]
+
+from .patch import replaced
 
 Gate = Callable[[str, int], bool]
 # Characters a gate may look for: punctuation and line ends. Letters, digits and spaces are in
@@ -228,11 +230,6 @@ def _build_treeprocessors(md: Any, **kwargs: Any) -> util.Registry[treeprocessor
 _original = core.build_treeprocessors
 
 
-@contextmanager
-def gated() -> Iterator[None]:
+def gated() -> AbstractContextManager[None]:
     """Markdown instances made inside this use `GatedInlineProcessor`."""
-    core.build_treeprocessors = _build_treeprocessors
-    try:
-        yield
-    finally:
-        core.build_treeprocessors = _original
+    return replaced(core, "build_treeprocessors", _build_treeprocessors)

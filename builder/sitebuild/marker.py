@@ -11,11 +11,12 @@ elements' text contains the marker has nothing to replace, and the search is ski
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 from markdown.extensions import toc  # type: ignore[import-untyped]
+
+from .patch import replaced
 
 _replace = toc.TocTreeprocessor.replace_marker
 
@@ -26,12 +27,6 @@ def _replace_marker(self: Any, root: Any, elem: Any) -> None:
         _replace(self, root, elem)
 
 
-@contextmanager
-def skipped() -> Iterator[None]:
+def skipped() -> AbstractContextManager[None]:
     """The table of contents' marker is looked for only on pages whose text holds it."""
-    original = toc.TocTreeprocessor.replace_marker
-    toc.TocTreeprocessor.replace_marker = _replace_marker
-    try:
-        yield
-    finally:
-        toc.TocTreeprocessor.replace_marker = original
+    return replaced(toc.TocTreeprocessor, "replace_marker", _replace_marker)
