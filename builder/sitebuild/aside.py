@@ -38,6 +38,8 @@ from markdown import core, htmlparser, preprocessors, util  # type: ignore[impor
 from markdown.extensions import md_in_html  # type: ignore[import-untyped]
 from mkdocs.structure import pages
 
+from .patch import replaced
+
 # Lines shorter than this are left to the parsers: setting them aside would save little.
 LONG = 1000
 _NAME = r"[a-zA-Z][a-zA-Z0-9]*"
@@ -307,14 +309,14 @@ def _unchanged(lines: list[str]) -> list[str]:
 
 
 def _build_preprocessors(md: Any, **kwargs: Any) -> util.Registry[preprocessors.Preprocessor]:
-    registry = _ORIGINALS[0](md, **kwargs)
+    registry = _build(md, **kwargs)
     registry.register(_SetAside(md), "briefings_aside", _ASIDE)
     registry.register(_PutBack(md), "briefings_back", _BACK)
     return registry
 
 
+_build = core.build_preprocessors
 _put_back: list[int] = []
-_ORIGINALS = (core.build_preprocessors, htmlparser.HTMLExtractor, md_in_html.HTMLExtractorExtra)
 
 
 def render(page: Any, config: Any, files: Any) -> int:
@@ -332,16 +334,11 @@ def render(page: Any, config: Any, files: Any) -> int:
 def handed() -> Iterator[list[int]]:
     """Markdown instances made inside this set long lines of plain markup aside; yields how many each put back."""
     global _put_back
-    _install(_build_preprocessors, _Blocks, _BlocksInHtml)
     _put_back = []
-    try:
-        yield _put_back
-    finally:
-        _install(*_ORIGINALS)
-
-
-def _install(build: Any, extractor: Any, extractor_in_html: Any) -> None:
     # Python-Markdown's module attributes, which `Markdown` and the raw HTML passes look up when used.
-    core.build_preprocessors = build
-    preprocessors.HTMLExtractor = extractor
-    md_in_html.HTMLExtractorExtra = extractor_in_html
+    with replaced(
+        (core, "build_preprocessors", _build_preprocessors),
+        (preprocessors, "HTMLExtractor", _Blocks),
+        (md_in_html, "HTMLExtractorExtra", _BlocksInHtml),
+    ):
+        yield _put_back

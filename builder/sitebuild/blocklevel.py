@@ -81,4 +81,4 @@ _original = core.build_block_parser
 
 def listed() -> AbstractContextManager[None]:
     """Markdown instances made inside this keep their block-level tags in a `Listed`."""
-    return replaced(core, "build_block_parser", _build_block_parser)
+    return replaced((core, "build_block_parser", _build_block_parser))

@@ -232,4 +232,4 @@ _original = core.build_treeprocessors
 
 def gated() -> AbstractContextManager[None]:
     """Markdown instances made inside this use `GatedInlineProcessor`."""
-    return replaced(core, "build_treeprocessors", _build_treeprocessors)
+    return replaced((core, "build_treeprocessors", _build_treeprocessors))

@@ -19,11 +19,12 @@ version they were written against; tests/test_links.py compares them with MkDocs
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 from mkdocs.structure import pages
+
+from .patch import replaced
 
 # An attribute name `id` or `name` as HTMLParser's `attrfind_tolerant` reads one: after a quote, a
 # space or `/`, and ended by a space, `/`, `=`, `>` or the end. Case is folded, as HTMLParser does.
@@ -73,19 +74,10 @@ def _run(self: Any, lines: list[str]) -> list[str]:
     return result
 
 
-@contextmanager
-def remembered() -> Iterator[None]:
+def remembered() -> AbstractContextManager[None]:
     """Pages rendered inside this resolve each address once, and skip the raw HTML pass when it has nothing to find."""
-    logger = pages.log
-    _install(_Counting(logger), _path_to_url, _run)
-    try:
-        yield
-    finally:
-        _install(logger, _resolve, _collect)
-
-
-def _install(logger: Any, resolve: Any, collect: Any) -> None:
-    # Set by name: these are MkDocs' own module attribute and methods, replaced for a while.
-    setattr(pages, "log", logger)  # noqa: B010
-    setattr(pages._RelativePathTreeprocessor, "path_to_url", resolve)  # noqa: B010
-    setattr(pages._RawHTMLPreprocessor, "run", collect)  # noqa: B010
+    return replaced(
+        (pages, "log", _Counting(pages.log)),
+        (pages._RelativePathTreeprocessor, "path_to_url", _path_to_url),
+        (pages._RawHTMLPreprocessor, "run", _run),
+    )

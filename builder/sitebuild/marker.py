@@ -29,4 +29,4 @@ def _replace_marker(self: Any, root: Any, elem: Any) -> None:
 
 def skipped() -> AbstractContextManager[None]:
     """The table of contents' marker is looked for only on pages whose text holds it."""
-    return replaced(toc.TocTreeprocessor, "replace_marker", _replace_marker)
+    return replaced((toc.TocTreeprocessor, "replace_marker", _replace_marker))

@@ -1,4 +1,4 @@
-"""Replacing an attribute of Python-Markdown or MkDocs for the pages rendered inside a block."""
+"""Replacing attributes of Python-Markdown or MkDocs for the pages rendered inside a block."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from typing import Any
 
 
 @contextmanager
-def replaced(owner: Any, name: str, value: Any) -> Iterator[None]:
-    """`owner.name` is `value` inside the block, and what it was before after it, however the block ends."""
-    original = getattr(owner, name)
-    setattr(owner, name, value)
+def replaced(*changes: tuple[Any, str, Any]) -> Iterator[None]:
+    """Each `(owner, name, value)`: `owner.name` is `value` inside the block, and what it was before after it."""
+    originals = [(owner, name, getattr(owner, name)) for owner, name, _ in changes]
+    for owner, name, value in changes:
+        setattr(owner, name, value)
     try:
         yield
     finally:
-        setattr(owner, name, original)
+        for owner, name, original in reversed(originals):
+            setattr(owner, name, original)
