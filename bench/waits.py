@@ -66,10 +66,7 @@ class Waits:
 
 def site_waits(data: Path, work: Path, waits: Waits, edited: int) -> None:
     """`briefings site` cold, again with nothing changed, and again after event `edited`'s title changed."""
-    use_cache_in(work)
-    clear(work)
-    waits.site_cold = site(data, work)
-    empty_trash(work)
+    waits.site_cold = cold_site(data, work)
     before = identities(work / SITE)
     waits.site_noop = site(data, work).seconds
     waits.site_noop_problem = changes(before, identities(work / SITE))
@@ -94,8 +91,8 @@ def site(data: Path, work: Path) -> SiteRun:
     return SiteRun(seconds, peak.mib)
 
 
-def one_day_cold(data: Path, work: Path) -> SiteRun:
-    """A cold `briefings site`, measured as `site_waits` measures it, on another repository."""
+def cold_site(data: Path, work: Path) -> SiteRun:
+    """A cold `briefings site`, measured as `site_waits` measures it; its pages and site are left in place."""
     use_cache_in(work)
     clear(work)
     run = site(data, work)

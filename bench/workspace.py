@@ -55,9 +55,21 @@ def clear(work: Path) -> None:
     generated = work / "docs" / pipeline.GENERATED
     if generated.is_symlink():
         generated.unlink()
+    _to_trash(work, generated, work / "docs" / f".{pipeline.GENERATED}", work / ".cache", work / SITE)
+
+
+def clear_site(work: Path) -> None:
+    """Move the built site out of the way, as `clear` does, so that a plain `mkdocs build` starts from none.
+
+    Its files are hard links into the site build's store, which MkDocs would otherwise write through.
+    """
+    _to_trash(work, work / SITE)
+    empty_trash(work)
+
+
+def _to_trash(work: Path, *traces: Path) -> None:
     trash = work / TRASH / str(time.monotonic_ns())
     trash.mkdir(parents=True)
-    traces = (generated, work / "docs" / f".{pipeline.GENERATED}", work / ".cache", work / SITE)
     for number, folder in enumerate(traces):
         if folder.exists() or folder.is_symlink():
             folder.rename(trash / str(number))
