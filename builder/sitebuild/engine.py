@@ -15,8 +15,9 @@ differences, none of which changes a byte of the site:
 - The search plugin's per-page entries are kept with the page, and its HTML parser is a faster one
   that gives the same sections (`search`).
 - Python-Markdown's inline processor skips the patterns that cannot match a run of text, and reads
-  plain links with regular expressions (`inline`); MkDocs resolves each address once per page, and
-  runs its raw HTML pass only on pages that may hold an anchor (`links`).
+  plain links with regular expressions (`inline`); its block parser skips the block processors that
+  cannot take a block (`blocks`); MkDocs resolves each address once per page, and runs its raw HTML
+  pass only on pages that may hold an anchor (`links`).
 
 Only plugins whose per-page work is known to be kept this way (MkDocs' and Material's search) are
 supported: a configuration with any other plugin or hook is built by MkDocs itself, as before.
@@ -41,7 +42,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from .. import parallel, stamp
-from . import aside, blocklevel, inline, links, marker, store
+from . import aside, blocklevel, blocks, inline, links, marker, store
 
 if TYPE_CHECKING:
     import jinja2
@@ -492,7 +493,14 @@ def _markdown_kept(
 
 def _render_markdown(page: Page, config: MkDocsConfig, files: Files) -> None:
     """The second half of MkDocs' `_populate_page`: Markdown to HTML, and the plugins' content event."""
-    with _populating(page, config), inline.gated(), links.remembered(), blocklevel.listed(), marker.skipped():
+    with (
+        _populating(page, config),
+        inline.gated(),
+        blocks.gated(),
+        links.remembered(),
+        blocklevel.listed(),
+        marker.skipped(),
+    ):
         aside.render(page, config, files)
         assert page.content is not None
         page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)

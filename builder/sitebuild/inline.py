@@ -55,13 +55,30 @@ def required(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return _required(pattern.pattern, pattern.flags)
 
 
+def requirements(pattern: re.Pattern[str]) -> list[frozenset[str]]:
+    """Sets of telling characters such that every match of `pattern` holds one of each (at or after where
+    it starts); none when the expression has no such set."""
+    return list(_requirements(pattern.pattern, pattern.flags))
+
+
 @cache
 def _required(expression: str, flags: int) -> frozenset[str] | None:
+    found = _requirements(expression, flags)
+    return min(found, key=len) if found else None
+
+
+@cache
+def _requirements(expression: str, flags: int) -> tuple[frozenset[str], ...]:
     try:
         parsed = sre_parse.parse(expression, flags)
     except Exception:
-        return None
-    return _of_sequence(list(parsed))
+        return ()
+    found: list[frozenset[str]] = []
+    for item in parsed:
+        chars = _of_item(*item)
+        if chars is not None and chars not in found:
+            found.append(chars)
+    return tuple(found)
 
 
 def _of_sequence(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
