@@ -51,11 +51,16 @@ def clear(work: Path) -> None:
     deleting thousands of files just before a build makes the file system (ext4 mounted with
     `discard` here) stall that build's own file creation for a second or more, which a build in a
     fresh clone never meets. `empty_trash` deletes them once the timing is over.
+
+    What earlier steps wrote (70 MB of pages for each build of the larger repository) is flushed to
+    disk first: otherwise the kernel writes it back during the timed build, on the same two cores.
+    M, timed after `empty_trash`, starts that way too.
     """
     generated = work / "docs" / pipeline.GENERATED
     if generated.is_symlink():
         generated.unlink()
     _to_trash(work, generated, work / "docs" / f".{pipeline.GENERATED}", work / ".cache", work / SITE)
+    os.sync()
 
 
 def clear_site(work: Path) -> None:
