@@ -115,8 +115,6 @@ class SiteBuild:
         self.files: dict[str, str] = {}
         self.named: frozenset[str] = frozenset()
         self.checked: set[str] = set()
-        # Each page's search entries as JSON text, by object digest: the preview does not read them again.
-        self.texts: dict[str, str] = {}
         # One theme environment for every build: its templates are compiled and its files listed once.
         self.env = config.theme.get_env()
         loader = self.env.loader
@@ -327,8 +325,7 @@ class SiteBuild:
             file = _look_up(files, path)
             if (file.src_uri if file is not None else None) != found:
                 return False
-        outputs = [digest for digest in (record["output"], record["search"]) if digest]
-        return all(self.objects.usable(digest) for digest in outputs)
+        return record["output"] is None or self.objects.usable(record["output"])
 
     def _static_files(self, files: Files, outcome: Outcome) -> None:
         """MkDocs' `copy_static_files`, into objects: a file read before is not read again unless it changed."""
@@ -377,13 +374,10 @@ class SiteBuild:
             return index
         return None
 
-    def _fill(self, index: Any, searched: list[str]) -> None:
+    def _fill(self, index: Any, pieces: list[str]) -> None:
         """Give the search index every page's entries, in page order, from their kept JSON text."""
         from . import search
 
-        texts = {digest: self.texts.get(digest) or self.objects.text(digest) for digest in dict.fromkeys(searched)}
-        self.texts = {digest: text for digest, text in texts.items() if text is not None}
-        pieces = [texts[digest] or "" for digest in searched]
         if isinstance(index, search.Index):
             index.pieces = pieces
         else:
@@ -410,7 +404,7 @@ class SiteBuild:
         """Save what the last build's pages gave, and forget the objects no longer used."""
         if self.records is None:
             return
-        used = set(self.files.values()) | {record["search"] for record in self.records.values() if record["search"]}
+        used = set(self.files.values())
         saved = {
             "pages": self.records,
             "sources": self.sources,
@@ -467,11 +461,11 @@ def _render(
             del entries[before:]
         data = output.encode("utf-8", errors="xmlcharrefreplace") if output.strip() else None
     output_digest = objects.put(data) if data is not None else None
-    # As the search plugin's `generate_search_index` writes them, without the list's brackets.
-    text = json.dumps(added, separators=(",", ":"), default=str)[1:-1]
     record: dict[str, Any] = {
         "output": output_digest,
-        "search": objects.put(text.encode("utf-8")) if text else "",
+        # As the search plugin's `generate_search_index` writes them, without the list's brackets: kept in the
+        # record rather than as an object, which would be one more file to create for every page.
+        "search": json.dumps(added, separators=(",", ":"), default=str)[1:-1],
         "title": page._title_from_render,
         "anchors": sorted(page.present_anchor_ids or ()),
         "links": {

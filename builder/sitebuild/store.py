@@ -3,10 +3,10 @@
 - `site/objects/ab/<sha256>`: the bytes of every file a build published, named by their SHA-256,
   which is checked before a file is used again. The published files are hard links to them, so the
   cache costs no space while the site exists, and a file whose inputs did not change keeps its inode.
-- `site/pages.json`: what each page gave its last build (output, search entries, anchors, the links
-  it resolved), by a key made of everything its HTML depends on (see `engine`), signed with the
-  site's key like the parse cache: unsigned, damaged or foreign, it is ignored and the pages are
-  rendered again.
+- `site/pages.json`: what each page gave its last build (the digest of its output, its search
+  entries as JSON text, its anchors, the links it resolved), by a key made of everything its HTML
+  depends on (see `engine`), signed with the site's key like the parse cache: unsigned, damaged or
+  foreign, it is ignored and the pages are rendered again.
 - `site/last.json`: the stamp of the last published build: the digest of its inputs and of the site
   folder it made. A build whose inputs and site folder both match has nothing to do.
 
@@ -25,7 +25,7 @@ from typing import Any
 
 from .. import cache
 
-FORMAT = "briefings site cache 2"
+FORMAT = "briefings site cache 3"
 OBJECTS = "objects"
 PAGES = "pages.json"
 LAST = "last.json"
@@ -69,14 +69,6 @@ class Objects:
         if good:
             self.checked[digest] = identity
         return good
-
-    def text(self, digest: str) -> str | None:
-        """The object's bytes as UTF-8 text, when they still match its name."""
-        try:
-            data = self.path(digest).read_bytes()
-        except OSError:
-            return None
-        return data.decode("utf-8") if digest_of(data) == digest else None
 
     def put(self, data: bytes) -> str:
         """Keep `data`; returns its digest. A copy that cannot be kept is written where it is needed instead."""
