@@ -26,6 +26,7 @@ from .manifest import (
     Stat,
     Written,
     build_name,
+    created,
     intact,
     read_only,
     recorded,
@@ -191,9 +192,9 @@ def _assemble(
             unchanged = _same(previous, _encoded(content))
         if previous is not None and unchanged:
             os.link(previous, destination, follow_symlinks=False)
+            files[path] = read_only(destination)
         else:
-            destination.write_bytes(_encoded(content))
-        files[path] = read_only(destination)
+            files[path] = created(destination, _encoded(content))
     return files
 
 
@@ -246,10 +247,10 @@ def _update(
         live = known.pages.get(path)
         if live and live[1] == digests[path] and stat_of(current / relative) == known.files.get(path):
             os.link(current / relative, fresh, follow_symlinks=False)
+            files[path] = read_only(fresh)
         else:
-            fresh.write_bytes(_encoded(content))
+            files[path] = created(fresh, _encoded(content))
         # A rename keeps the file's size, time and inode: its record holds for the new name.
-        files[path] = read_only(fresh)
         os.replace(fresh, destination)
     wanted = {relative.as_posix() for relative in checked}
     for path in had.keys() - wanted:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from builder import pipeline
+from builder import write as writer
 from builder.write import WriteError, Written, current_build, intact, write
 
 from .conftest import generated
@@ -119,16 +120,15 @@ def test_a_failed_spare_update_is_not_trusted_again(tmp_path: Path, monkeypatch:
     write(PAGES, target, known)
     write({**PAGES, "index.md": "# Two\n"}, target, known)
     live = tree(target)
-    original = Path.write_bytes
 
-    def failing(self: Path, data: bytes) -> int:
+    def failing(path: Path, content: bytes) -> tuple[int, int, int]:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Path, "write_bytes", failing)
+    monkeypatch.setattr(writer, "created", failing)
     with pytest.raises(OSError):
         write({**PAGES, "index.md": "# Three\n"}, target, known)
     assert tree(target) == live
-    monkeypatch.setattr(Path, "write_bytes", original)
+    monkeypatch.undo()
     write({**PAGES, "index.md": "# Four\n"}, target, known)
     assert tree(target)["index.md"] == b"# Four\n" and tree(target)["a.css"] == b"x{}"
 
@@ -150,16 +150,16 @@ def test_a_failure_midway_leaves_the_previous_pages_whole(tmp_path: Path, monkey
     write(PAGES, target)
     before = tree(target)
     calls = 0
-    original = Path.write_bytes
+    original = writer.created
 
-    def failing(self: Path, data: bytes) -> int:
+    def failing(path: Path, content: bytes) -> tuple[int, int, int]:
         nonlocal calls
         calls += 1
         if calls == 2:
             raise OSError(28, "No space left on device")
-        return original(self, data)
+        return original(path, content)
 
-    monkeypatch.setattr(Path, "write_bytes", failing)
+    monkeypatch.setattr(writer, "created", failing)
     with pytest.raises(OSError):
         write({path: f"new {path}" for path in PAGES}, target)
     assert tree(target) == before
@@ -174,14 +174,14 @@ def test_a_failure_midway_leaves_the_previous_pages_whole(tmp_path: Path, monkey
 WRITER = """
 import sys, time
 from pathlib import Path
-from builder.write import write
-original = Path.write_bytes
-def slow(self, data):
+from builder import write as writer
+original = writer.created
+def slow(path, content):
     time.sleep(0.05)
-    return original(self, data)
-Path.write_bytes = slow
+    return original(path, content)
+writer.created = slow
 print("started", flush=True)
-write({f"page-{n}.md": f"new {n}" for n in range(400)}, Path(sys.argv[1]))
+writer.write({f"page-{n}.md": f"new {n}" for n in range(400)}, Path(sys.argv[1]))
 """
 
 
@@ -398,6 +398,20 @@ def test_generated_files_are_read_only_and_builds_can_still_be_replaced_and_remo
     assert tree(target)["index.md"] == b"# Home 3\n"
     shutil.rmtree(tmp_path / ".generated")
     assert not (tmp_path / ".generated").exists()
+
+
+def test_generated_files_are_read_only_for_everyone_whatever_the_umask(tmp_path: Path) -> None:
+    target = tmp_path / "generated"
+    before = os.umask(0o077)
+    try:
+        write(PAGES, target)
+    finally:
+        os.umask(before)
+    files = [p for p in target.resolve().rglob("*") if p.is_file()]
+    assert files and all(stat.S_IMODE(p.stat().st_mode) == 0o444 for p in files)
+    assert tree(target) == {
+        path: content.encode() if isinstance(content, str) else content for path, content in PAGES.items()
+    }
 
 
 def test_the_store_keeps_one_record_per_build_it_keeps(tmp_path: Path) -> None:
