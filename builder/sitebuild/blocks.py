@@ -60,22 +60,25 @@ def gate(processor: Any) -> Gate | None:
     kind = type(processor)
     if "test" in vars(processor) or "parse_content" in vars(processor):
         return None
-    for known, attribute in _SEARCHED.items():
-        if kind.test is known.test:
-            needed = tuple(requirements(getattr(processor, attribute)))
-            if not needed:
-                return None
-            present = _all_present(needed)
-            return lambda parent, block: present(block)
-    if kind.test is tables.TableProcessor.test:
-        present = _all_present(_TABLE)
-        return lambda parent, block: present(block)
     if (
         kind.test is admonition.AdmonitionProcessor.test
         and kind.parse_content is admonition.AdmonitionProcessor.parse_content
     ):
         return _admonition(processor)
-    return None
+    needed = _needed(processor)
+    if not needed:
+        return None
+    present = _all_present(needed)
+    return lambda parent, block: present(block)
+
+
+def _needed(processor: Any) -> tuple[frozenset[str], ...]:
+    """What a block must hold for a heading, quote, rule or table processor to take it; nothing for others."""
+    kind = type(processor)
+    for known, attribute in _SEARCHED.items():
+        if kind.test is known.test:
+            return tuple(requirements(getattr(processor, attribute)))
+    return _TABLE if kind.test is tables.TableProcessor.test else ()
 
 
 def _admonition(processor: Any) -> Gate | None:
