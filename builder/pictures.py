@@ -360,7 +360,8 @@ def text_width(text: str, font: float) -> float:
 
 
 class _Taken:
-    """Boxes already used; past a few dozen, also bucketed on a grid, so that a look-up reads only its neighbours."""
+    """Boxes already used, and the leader lines drawn; past a few dozen boxes, they are also bucketed on a grid,
+    so that a look-up reads only its neighbours."""
 
     CELL = 80.0
     FEW = 20
@@ -368,6 +369,7 @@ class _Taken:
     def __init__(self) -> None:
         self.boxes: list[Box] = []
         self.cells: dict[tuple[int, int], list[Box]] = defaultdict(list)
+        self.lines: list[tuple[float, float, float, float]] = []
 
     def _cells(self, box: Box) -> Iterator[tuple[int, int]]:
         for i in range(math.floor(box[0] / self.CELL), math.floor(box[2] / self.CELL) + 1):
@@ -378,15 +380,17 @@ class _Taken:
         # Written out as loops: a map's layout asks this hundreds of thousands of times.
         left, top, right, bottom = box
         if len(self.boxes) <= self.FEW:
-            return not any(left < x1 and x0 < right and top < y1 and y0 < bottom for x0, y0, x1, y1 in self.boxes)
-        cell, cells = self.CELL, self.cells
-        rows = range(math.floor(top / cell), math.floor(bottom / cell) + 1)
-        for i in range(math.floor(left / cell), math.floor(right / cell) + 1):
-            for j in rows:
-                for x0, y0, x1, y1 in cells.get((i, j), ()):
-                    if left < x1 and x0 < right and top < y1 and y0 < bottom:
-                        return False
-        return True
+            if any(left < x1 and x0 < right and top < y1 and y0 < bottom for x0, y0, x1, y1 in self.boxes):
+                return False
+        else:
+            cell, cells = self.CELL, self.cells
+            rows = range(math.floor(top / cell), math.floor(bottom / cell) + 1)
+            for i in range(math.floor(left / cell), math.floor(right / cell) + 1):
+                for j in rows:
+                    for x0, y0, x1, y1 in cells.get((i, j), ()):
+                        if left < x1 and x0 < right and top < y1 and y0 < bottom:
+                            return False
+        return not any(_meets(*line, box) for line in self.lines)
 
     def add(self, box: Box) -> None:
         self.boxes.append(box)
@@ -395,11 +399,16 @@ class _Taken:
                 for cell in self._cells(other):
                     self.cells[cell].append(other)
 
-    def crosses(self, start: Point, end: Point) -> bool:
-        """Whether the line from `start` to `end` passes through a box taken, away from its two ends.
+    def draw(self, start: Point, end: Point) -> None:
+        """Take the leader line from `start` to `end`: no box found free later lies across it."""
+        self.lines.append((*start, *end))
 
-        The ends are left out as far as the line's first and last steps of 4 units (a leader starts inside
-        its own marker); each box is met as a 1-unit point would meet it, so it is widened by half a unit.
+    def crosses(self, start: Point, end: Point, own: tuple[Box, ...] = ()) -> bool:
+        """Whether the line from `start` to `end` passes through a box taken, other than `own`, away from its ends.
+
+        The ends are left out as far as the line's first and last steps of 4 units; each box is met as a
+        1-unit point would meet it, so it is widened by half a unit. A leader starts at its marker's centre,
+        so the boxes its marker took are `own`: it is drawn from the marker's edge, across them.
         """
         steps = max(1, int(math.dist(start, end) / 4))
         if steps < 2:
@@ -413,7 +422,7 @@ class _Taken:
             if len(self.boxes) <= self.FEW
             else {other for cell in self._cells(reach) for other in self.cells.get(cell, ())}
         )
-        return any(_meets(x0, y0, x1, y1, box) for box in nearby)
+        return any(box not in own and _meets(x0, y0, x1, y1, box) for box in nearby)
 
 
 def _meets(x0: float, y0: float, x1: float, y1: float, box: Box) -> bool:
@@ -503,12 +512,17 @@ def _lay_out(
     radius = RADIUS * tier.scale
     bounds = (2.0, 2.0, WIDTH - 2.0, map_height - 2.0)
     taken = _Taken()
+    own: dict[str, tuple[Box, ...]] = {}
     for mark in marks:
+        boxes: tuple[Box, ...] = ()
         if mark.marker:
             r = radius + (3.5 * tier.scale if STYLE.get(mark.status or "") == "reported" else 0) + 2
-            taken.add((mark.x - r, mark.y - r, mark.x + r, mark.y + r))
+            boxes += ((mark.x - r, mark.y - r, mark.x + r, mark.y + r),)
         if (mark.x, mark.y) != mark.at:
-            taken.add((mark.at[0] - 3, mark.at[1] - 3, mark.at[0] + 3, mark.at[1] + 3))
+            boxes += ((mark.at[0] - 3, mark.at[1] - 3, mark.at[0] + 3, mark.at[1] + 3),)
+        for box in boxes:
+            taken.add(box)
+        own[mark.place_id] = boxes
     labels: list[Label] = []
     keyed: list[Label] = []
     parts: list[str] = []
@@ -516,12 +530,12 @@ def _lay_out(
         reported = STYLE.get(mark.status or "") == "reported"
         clear = radius + (3.5 * tier.scale if reported else 0) + 0.25 * font if mark.marker else 0.0
         width, height = _block(mark.lines, font)
-        chosen = _spot(mark, width, height, max(clear, 0.6 * font), bounds, taken)
+        chosen = _spot(mark, width, height, max(clear, 0.6 * font), bounds, taken, own[mark.place_id])
         lines, key = mark.lines, None
         if chosen is None and len(keyed) < MAX_KEYED:
             # No room for the name: a number beside the marker, and the name in the legend's key.
             lines, key = (str(len(keyed) + 1),), len(keyed) + 1
-            chosen = _spot(mark, *_block(lines, font), max(clear, 0.6 * font), bounds, taken)
+            chosen = _spot(mark, *_block(lines, font), max(clear, 0.6 * font), bounds, taken, own[mark.place_id])
         if chosen is None:
             continue  # no room even for a number: the marker keeps its tooltip
         box, anchor, leader = chosen
@@ -529,6 +543,8 @@ def _lay_out(
         if key:
             keyed.append(Label(mark.place_id, mark.lines, box, leader, key))
         taken.add(box)
+        if leader:
+            taken.draw((mark.x, mark.y), _nearest(box, (mark.x, mark.y)))
         labels.append(label)
         parts.append(_label_svg(label, anchor, font, (mark.x, mark.y) if leader else None, radius))
     names = []
@@ -561,10 +577,11 @@ def _lay_out(
 
 
 def _spot(
-    mark: _Mark, width: float, height: float, clear: float, bounds: Box, taken: _Taken
+    mark: _Mark, width: float, height: float, clear: float, bounds: Box, taken: _Taken, own: tuple[Box, ...]
 ) -> tuple[Box, str, bool] | None:
     """The first free box for a label of `width` x `height` by `mark`: on an area's middle, beside its marker, or
-    further off with a leader line that crosses nothing; None when there is none."""
+    further off with a leader line that crosses nothing but `own`, what the mark's marker took; None when there
+    is none."""
     if not mark.marker:
         box = (mark.x - width / 2, mark.y - height / 2, mark.x + width / 2, mark.y + height / 2)
         if _within(box, bounds) and taken.free(box):
@@ -572,7 +589,7 @@ def _spot(
     for box, anchor, leader in _candidates(mark.x, mark.y, clear, width, height):
         if not _within(box, bounds) or not taken.free(box):
             continue
-        if leader and taken.crosses((mark.x, mark.y), _nearest(box, (mark.x, mark.y))):
+        if leader and taken.crosses((mark.x, mark.y), _nearest(box, (mark.x, mark.y)), own):
             continue
         return box, anchor, leader
     return None

@@ -315,6 +315,37 @@ def test_a_crowded_map_keeps_its_labels_apart() -> None:
         assert len([label for label in layout.labels if label.key]) <= pictures.MAX_KEYED
 
 
+def test_a_label_crowded_from_its_marker_stands_off_with_a_leader_that_crosses_nothing() -> None:
+    rng = random.Random(7)
+    places = {f"p{n}": place(f"Place number {n}", f"{30 + rng.random() * 6:.4f}", f"{61 + rng.random() * 10:.4f}")
+              for n in range(200)}  # fmt: skip
+    drawn = pictures.control_map(places, {}, NAMES, PALETTE, "t")
+    centres = {
+        place_id: (float(x), float(y))
+        for x, y, place_id in re.findall(r'translate\(([\d.]+) ([\d.]+)\)"><title>[^<]*</title><circle[^>]*'
+                                         r'data-place="([^"]+)"', drawn.svg)
+    }  # fmt: skip
+    for layout in drawn.layouts:
+        radius = pictures.RADIUS * layout.tier.scale
+        leaders = [label for label in layout.labels if label.leader]
+        assert len(leaders) >= 3, (layout.tier.name, "names that found no room beside their marker are still named")
+        assert str(drawn.svg).count('class="leader"') >= len(leaders)
+        for label in leaders:
+            start = centres[label.place_id]
+            end = (min(max(start[0], label.box[0]), label.box[2]), min(max(start[1], label.box[1]), label.box[3]))
+            steps = int(math.dist(start, end) * 2)
+            points = [(start[0] + (end[0] - start[0]) * n / steps, start[1] + (end[1] - start[1]) * n / steps)
+                      for n in range(1, steps)]  # fmt: skip
+            for other, centre in centres.items():
+                if other != label.place_id:
+                    assert all(math.dist(point, centre) > radius for point in points), (label.place_id, other)
+            for other_label in layout.labels:
+                if other_label is not label:
+                    left, top, right, bottom = other_label.box
+                    inside = [pt for pt in points if left < pt[0] < right and top < pt[1] < bottom]
+                    assert not inside, (layout.tier.name, label.place_id, other_label.place_id)
+
+
 def test_a_map_outside_the_region_uses_the_world_outlines() -> None:
     places = {"paris": place("Paris", "48.86", "2.35"), "lyon": place("Lyon", "45.76", "4.84")}
     name, _, main = pictures.frame([(2.35, 48.86), (4.84, 45.76)])
