@@ -67,13 +67,18 @@ def _encoded(content: str | bytes) -> bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def _digests(pages: dict[str, str | bytes], known: Written) -> dict[str, bytes]:
-    digests = {}
+def _digests(pages: dict[str, str | bytes], known: Written) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The digest of each page, taken from `known` where it holds the same content; and the bytes of the
+    pages encoded to be hashed, so that none is encoded twice."""
+    digests, encoded = {}, {}
     for path, content in pages.items():
         kept = known.pages.get(path)
-        same = kept is not None and (kept[0] is content or kept[0] == content)
-        digests[path] = kept[1] if kept and same else hashlib.sha256(_encoded(content)).digest()
-    return digests
+        if kept is not None and (kept[0] is content or kept[0] == content):
+            digests[path] = kept[1]
+        else:
+            data = encoded[path] = _encoded(content)
+            digests[path] = hashlib.sha256(data).digest()
+    return digests, encoded
 
 
 def write(pages: dict[str, str | bytes], target: Path, known: Written | None = None) -> bool:
@@ -82,9 +87,10 @@ def write(pages: dict[str, str | bytes], target: Path, known: Written | None = N
     With `known`, what this process wrote last (updated here), unchanged pages are found in memory.
     Raises WriteError when `target` or the store beside it is not the writer's own.
     """
-    checked = {check_path(path): content for path, content in pages.items()}
+    safe = {path: check_path(path) for path in pages}
     lasting, known = known is not None, known or Written()
-    digests = _digests(pages, known)
+    digests, encoded = _digests(pages, known)
+    checked = {safe[path]: encoded.get(path, content) for path, content in pages.items()}
     name = build_name(digests)
     store = _store(target)
     current = _current(target)

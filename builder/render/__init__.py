@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from .. import derive, exports
 from ..handwritten import ClashError
@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 Pages = dict[str, str | bytes]
-Run = Callable[[Repository, list[Job], int | None, Callable[[], None]], dict[str, str]]
+Run = Callable[[Repository, list[Job], int | None, Callable[[], None]], Mapping[str, str | bytes]]
 """How the jobs' pages are rendered: `engine.run`, or a caller's that reuses pages it rendered before."""
 
 

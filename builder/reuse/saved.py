@@ -187,27 +187,31 @@ def render(
 
     def run(
         repository: Repository, jobs: list[Job], workers: int | None, meanwhile: Callable[[], None]
-    ) -> dict[str, str]:
+    ) -> dict[str, bytes]:
         old = saved.get("pages") or {}
         templates = engine.templates({job.template for job in jobs})
 
-        def work(job: Job) -> tuple[str, dict[str, Any] | None]:
-            """The page's text and what to save of it; run on every core, each with its own fingerprints."""
+        def work(job: Job) -> tuple[bytes, dict[str, Any] | None]:
+            """The page's bytes and what to save of it; run on every core, each with its own fingerprints.
+
+            Bytes, not text: they cross from the other cores as they are, and are written as they are.
+            """
             context = fingerprints(job.context)
             kept = old.get(job.path)
-            text = _kept(kept, job, context, changed, build) if context is not None else None
-            if text is not None:
-                return text, kept
+            data = _kept(kept, job, context, changed, build) if context is not None else None
+            if data is not None:
+                return data, kept
             text, reads = page_and_reads(templates[job.template], job, repository)
+            data = text.encode("utf-8")
             if context is None:
-                return text, None
+                return data, None
             listed = {name: sorted(keys) for name, keys in reads.items()}
-            entry = {"template": job.template, "context": context, "reads": listed, "text": _digest(text.encode())}
-            return text, entry
+            entry = {"template": job.template, "context": context, "reads": listed, "text": _digest(data)}
+            return data, entry
 
-        texts: dict[str, str] = {}
-        for job, (text, entry) in zip(jobs, parallel.split_map(work, jobs, workers, meanwhile), strict=True):
-            texts[job.path] = text
+        texts: dict[str, bytes] = {}
+        for job, (data, entry) in zip(jobs, parallel.split_map(work, jobs, workers, meanwhile), strict=True):
+            texts[job.path] = data
             if entry is not None:
                 pages[job.path] = entry
         return texts
@@ -224,8 +228,8 @@ def _differ(before: dict[str, str] | None, now: dict[str, str]) -> set[str] | No
     return {key for key, digest in now.items() if before.get(key) != digest} | (before.keys() - now.keys())
 
 
-def _kept(kept: Any, job: Job, context: str, changed: dict[str, set[str] | None], build: Path | None) -> str | None:
-    """The saved text of `job`'s page, when it still holds and the current build has it unchanged."""
+def _kept(kept: Any, job: Job, context: str, changed: dict[str, set[str] | None], build: Path | None) -> bytes | None:
+    """The saved bytes of `job`'s page, when they still hold and the current build has them unchanged."""
     if not isinstance(kept, dict) or kept.get("template") != job.template or kept.get("context") != context:
         return None
     reads = kept.get("reads")
@@ -234,8 +238,9 @@ def _kept(kept: Any, job: Job, context: str, changed: dict[str, set[str] | None]
     return _read(build, job.path, kept.get("text")) if build is not None else None
 
 
-def _read(build: Path, relative: str, digest: object) -> str | None:
-    """The text of the plain file `relative` in `build`, if its digest is `digest`."""
+def _read(build: Path, relative: str, digest: object) -> bytes | None:
+    """The bytes of the plain file `relative` in `build`, if their digest is `digest`: the digest of a page this
+    builder encoded, so they are that page's UTF-8."""
     path = build / relative
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):
@@ -243,12 +248,7 @@ def _read(build: Path, relative: str, digest: object) -> str | None:
         data = path.read_bytes()
     except OSError:
         return None
-    if _digest(data) != digest:
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+    return data if _digest(data) == digest else None
 
 
 def _digest(data: bytes) -> str:
