@@ -174,13 +174,32 @@ def created(path: Path, content: bytes) -> Stat:
     files is most of writing a build, and every call made on a path name adds to it.
     """
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), READ_ONLY)
+    return _filled(descriptor, content)
+
+
+def filled(path: Path, content: bytes) -> Stat:
+    """Fill the empty file `path`, made ahead for it (`reserve`), with `content` and make it read-only; its
+    record. Anything at `path` but a plain file of one name only is refused, untouched."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or status.st_nlink != 1 or status.st_size:
+            raise OSError(f"{path} is not the empty file made for it")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return _filled(descriptor, content)
+
+
+def _filled(descriptor: int, content: bytes) -> Stat:
+    """Write `content` to the open file, make it read-only and close it; its record."""
     try:
         view = memoryview(content)
         while view:
             view = view[os.write(descriptor, view) :]
         status = os.fstat(descriptor)
         if stat.S_IMODE(status.st_mode) != READ_ONLY:
-            # A umask took some of the read bits away.
+            # A umask took some of the read bits away, or the file was made to be written first.
             os.fchmod(descriptor, READ_ONLY)
     finally:
         os.close(descriptor)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 from . import cache, handwritten, reuse, stamp
 from .discover import SITE_FILE
 from .load import paused_gc
-from .model import KINDS, Repository, Site, json_schema
+from .model import KINDS, Repository, Site, json_schema, kinds
 from .render.engine import compile_templates
 from .reuse import Memory, saved
 from .validate import Remembered, validate
-from .write import current_build, intact, write
+from .write import ahead, current_build, intact, write
 
 SCHEMA_DIR = Path("schemas")
 DOCS = Path("docs")
@@ -60,18 +61,22 @@ def build(data: Path, docs: Path = DOCS, memory: Memory | None = None) -> tuple[
         written = memory.written if memory else None
         if current and last and (last["inputs"], last["build"]) == (inputs, current.name) and intact(current, written):
             return int(str(last["pages"])), False
-        repository = _validate(data, state, memory or digests, made_by)
-        by_hand = handwritten.read(docs)
-        folder = data.as_posix() if not data.is_absolute() else data.name
-        if memory:
-            pages = reuse.render(memory, repository, folder)
-        else:
-            assert isinstance(digests, stamp.Hashed)
-            site = data / SITE_FILE
-            made_from = digests.digest(str(site)) if site.is_file() and not site.is_symlink() else "none"
-            pages = saved.render(repository, folder, state, made_by, digests.records, made_from, current)
-        handwritten.refuse_clashes(list(by_hand), sorted(pages), docs)
-        changed = write({**by_hand, **pages}, target, written)
+        # A build from nothing creates every file: a helper makes them ahead while this one checks and derives.
+        with ahead(target) if current is None and memory is None else nullcontext() as made:
+            repository = _validate(data, state, memory or digests, made_by)
+            if made:
+                made.expect(*_likely_files(repository))
+            by_hand = handwritten.read(docs)
+            folder = data.as_posix() if not data.is_absolute() else data.name
+            if memory:
+                pages = reuse.render(memory, repository, folder)
+            else:
+                assert isinstance(digests, stamp.Hashed)
+                site = data / SITE_FILE
+                made_from = digests.digest(str(site)) if site.is_file() and not site.is_symlink() else "none"
+                pages = saved.render(repository, folder, state, made_by, digests.records, made_from, current)
+            handwritten.refuse_clashes(list(by_hand), sorted(pages), docs)
+            changed = write({**by_hand, **pages}, target, written, made)
         # Validation noted the digest of each record file it read: when one differed from the first stamp's,
         # the inputs are hashed anew.
         if not inputs or (memory and memory.revision != memory.revision_at_begin):
@@ -79,6 +84,16 @@ def build(data: Path, docs: Path = DOCS, memory: Memory | None = None) -> tuple[
         if live := current_build(target):
             cache.write_stamp(state / cache.STAMP, {"inputs": inputs, "build": live.name, "pages": len(pages)})
         return len(pages), changed
+
+
+def _likely_files(repository: Repository) -> tuple[int, int]:
+    """About how many files and folders a site of these records has, before its pages are planned.
+
+    A guess, for the files made ahead (`reserve`): about one page for every few records, and a
+    folder for every few pages; the writer asks for the exact numbers once it has the pages.
+    """
+    records = sum(len(repository.records(kind.folder)) for kind in kinds())
+    return records // 4 + 64, records // 32 + 8
 
 
 def _last_build(state: Path, current: Path | None, memory: Memory | None, made_by: str) -> dict[str, object] | None:

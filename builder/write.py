@@ -19,6 +19,8 @@ import os
 import re
 import shutil
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from .manifest import (
@@ -27,6 +29,7 @@ from .manifest import (
     Written,
     build_name,
     created,
+    filled,
     intact,
     read_only,
     recorded,
@@ -35,15 +38,16 @@ from .manifest import (
     survey,
     verified,
 )
+from .reserve import Ahead
 
-__all__ = ["WriteError", "Written", "check_path", "current_build", "intact", "write"]
+__all__ = ["Ahead", "WriteError", "Written", "ahead", "check_path", "current_build", "intact", "write"]
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 """A name the writer accepts for a file or folder of the site."""
 _DIGEST = "[0-9a-f]{20}"
 # The names the writer gives the builds it links to, and everything it ever puts in its store.
 _BUILD = re.compile(rf"{_DIGEST}|tmp-{_DIGEST}-[0-9]+|spare-{_DIGEST}|adopted")
-_OWN = re.compile(rf"{_BUILD.pattern}|{_DIGEST}{re.escape(RECORD)}(?:\.[0-9]+)?")
+_OWN = re.compile(rf"{_BUILD.pattern}|{_DIGEST}{re.escape(RECORD)}(?:\.[0-9]+)?|ahead-[0-9]+")
 
 
 class WriteError(Exception):
@@ -81,10 +85,28 @@ def _digests(pages: dict[str, str | bytes], known: Written) -> tuple[dict[str, b
     return digests, encoded
 
 
-def write(pages: dict[str, str | bytes], target: Path, known: Written | None = None) -> bool:
+@contextmanager
+def ahead(target: Path) -> Iterator[Ahead]:
+    """Empty files and folders made ahead in the store beside `target`, for a build from nothing to fill
+    (`reserve`); what is not used is removed at the end. Raises WriteError as `current_build` does."""
+    current_build(target)
+    store = _store(target)
+    store.mkdir(parents=True, exist_ok=True)
+    folder = store / f"ahead-{os.getpid()}"
+    _remove(folder)
+    folder.mkdir()
+    made = Ahead(folder)
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+def write(pages: dict[str, str | bytes], target: Path, known: Written | None = None, made: Ahead | None = None) -> bool:
     """Make `target` hold exactly `pages`; return False when it already did (nothing is written).
 
     With `known`, what this process wrote last (updated here), unchanged pages are found in memory.
+    With `made`, files and folders a helper made ahead (`ahead`) are filled before any is created.
     Raises WriteError when `target` or the store beside it is not the writer's own.
     """
     safe = {path: check_path(path) for path in pages}
@@ -139,7 +161,7 @@ def write(pages: dict[str, str | bytes], target: Path, known: Written | None = N
     staging.mkdir()
     final, live = store / name, False
     try:
-        files = _assemble(staging, checked, digests, current, known if trusted else None)
+        files = _assemble(staging, checked, digests, current, known if trusted else None, made)
         save_record(store, name, digests, files)
         if final.exists() or final.is_symlink():
             if current is not None and current.name == name:
@@ -157,6 +179,7 @@ def write(pages: dict[str, str | bytes], target: Path, known: Written | None = N
     # A process that will write again keeps the previous build to update into its next one.
     keep = current if trusted and current is not None and current.name != final.name else None
     kept = {final.name, f"{final.name}{RECORD}"} | ({keep.name} if keep else set())
+    kept |= {made.location.name} if made else set()
     for leftover in store.iterdir():
         if _OWN.fullmatch(leftover.name) and leftover.name not in kept:
             _remove(leftover)
@@ -174,20 +197,23 @@ def _assemble(
     digests: dict[str, bytes],
     current: Path | None,
     known: Written | None,
+    ahead: Ahead | None = None,
 ) -> dict[str, Stat]:
     """Write every page into `staging`, linking those the current build holds unchanged; their records.
 
     With `known` (what this process wrote into `current`), a file is unchanged when its digest and
-    its record are; without, when its bytes are the page's.
+    its record are; without, when its bytes are the page's. With `ahead`, files and folders made
+    ahead are taken first; a build from nothing takes one for every page.
     """
-    made: set[Path] = set()
+    folders = {staging}
+    if ahead is not None and current is None:
+        needed = {parent for relative in checked for parent in relative.parents} - {PurePosixPath(".")}
+        ahead.expect(len(checked), len(needed))
     files = {}
     for relative, content in sorted(checked.items()):
         path = relative.as_posix()
         destination = staging / relative
-        if destination.parent not in made:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            made.add(destination.parent)
+        _make_folder(destination.parent, folders, ahead)
         previous = current / relative if current is not None else None
         if previous is None:
             unchanged = False
@@ -199,9 +225,21 @@ def _assemble(
         if previous is not None and unchanged:
             os.link(previous, destination, follow_symlinks=False)
             files[path] = read_only(destination)
+        elif ahead is not None and ahead.file(destination):
+            files[path] = filled(destination, _encoded(content))
         else:
             files[path] = created(destination, _encoded(content))
     return files
+
+
+def _make_folder(folder: Path, made: set[Path], ahead: Ahead | None) -> None:
+    """Make `folder` and any parent of it not in `made` (the staging folder and those made before)."""
+    if folder in made:
+        return
+    _make_folder(folder.parent, made, ahead)
+    if ahead is None or not ahead.folder(folder):
+        folder.mkdir()
+    made.add(folder)
 
 
 def _linked_copy(build: Path, copy: Path) -> Path:

@@ -289,6 +289,9 @@ def test_the_writer_removes_only_entries_it_named(tmp_path: Path) -> None:
     # Named as a build of the writer's, but a link: removed as a link, never followed.
     (store / "abcdefabcdefabcdefab").symlink_to(tmp_path / "elsewhere")
     (store / "tmp-abcdefabcdefabcdef00-123").mkdir()
+    # What a killed build's helper made ahead (`reserve`).
+    (store / "ahead-123").mkdir()
+    (store / "ahead-123" / "f0").write_bytes(b"")
     write({**PAGES, "index.md": "# Two\n"}, target)
     names = sorted(entry.name for entry in store.iterdir())
     live = target.resolve().name
