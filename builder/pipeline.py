@@ -63,7 +63,7 @@ def build(data: Path, docs: Path = DOCS, memory: Memory | None = None) -> tuple[
             return int(str(last["pages"])), False
         # A build from nothing creates every file: a helper makes them ahead while this one checks and derives.
         with ahead(target) if current is None and memory is None else nullcontext() as made:
-            repository = _validate(data, state, memory or digests, made_by)
+            repository, save_parsed = _validate(data, state, memory or digests, made_by)
             if made:
                 made.expect(*_likely_files(repository))
             by_hand = handwritten.read(docs)
@@ -74,7 +74,9 @@ def build(data: Path, docs: Path = DOCS, memory: Memory | None = None) -> tuple[
                 assert isinstance(digests, stamp.Hashed)
                 site = data / SITE_FILE
                 made_from = digests.digest(str(site)) if site.is_file() and not site.is_symlink() else "none"
-                pages = saved.render(repository, folder, state, made_by, digests.records, made_from, current)
+                pages = saved.render(
+                    repository, folder, state, made_by, digests.records, made_from, current, meanwhile=save_parsed
+                )
             handwritten.refuse_clashes(list(by_hand), sorted(pages), docs)
             changed = write({**by_hand, **pages}, target, written, made)
         # Validation noted the digest of each record file it read: when one differed from the first stamp's,
@@ -106,10 +108,13 @@ def _last_build(state: Path, current: Path | None, memory: Memory | None, made_b
     return cache.read_stamp(state / cache.STAMP)
 
 
-def _validate(data: Path, state: Path, memory: Memory | stamp.Hashed, made_by: str) -> Repository:
+def _validate(
+    data: Path, state: Path, memory: Memory | stamp.Hashed, made_by: str
+) -> tuple[Repository, Callable[[], None] | None]:
     """`check` with the parse cache: the preview's memory keeps it open across builds, a one-off build saves it.
 
     A one-off build's `stamp.Hashed` takes the digest of every file validation reads, for the stamp.
+    When the data is valid, a one-off build gets the cache's save back, to run while its pages render.
     """
     lasting = memory if isinstance(memory, Memory) else None
     kept = lasting.parsed if lasting else None
@@ -119,10 +124,17 @@ def _validate(data: Path, state: Path, memory: Memory | stamp.Hashed, made_by: s
         lasting.made_by_builder(made_by)
     try:
         # The templates are compiled while the other cores parse the files: the render needs them.
-        return check(data, parsed, memory, meanwhile=compile_templates)
-    finally:
+        repository = check(data, parsed, memory, meanwhile=compile_templates)
+    except BaseException:
         # Files that loaded cleanly are worth keeping even when others have problems.
         if kept is None:
             parsed.save()
+        raise
+    finally:
         if lasting:
             lasting.parsed = parsed
+    if lasting is None:
+        return repository, parsed.save
+    if kept is None:
+        parsed.save()
+    return repository, None

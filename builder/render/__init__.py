@@ -50,12 +50,14 @@ def render(
     derived: derive.Derived | None = None,
     run: Run = engine.run,
     pieces: exports.Pieces | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Pages:
     """Every page of the site and every data file, as {path under the generated folder: text}.
 
     Pages are rendered on `workers` cores (by default as many as are safe and useful), the data files
-    meanwhile. A caller that keeps work between builds passes what `derive` gave for these records,
-    its own `run`, and its export `pieces`. Raises ClashError when two files are planned at one path.
+    meanwhile, and `meanwhile` too when given. A caller that keeps work between builds passes what
+    `derive` gave for these records, its own `run`, and its export `pieces`. Raises ClashError when
+    two files are planned at one path.
     """
     with paused_gc():
         derived = derived or derive.derived(repository)
@@ -65,6 +67,8 @@ def render(
         def add_exports() -> None:
             control = derived.index.control
             exported.update(exports.exports(repository, repository.site.url, derived.editions, pieces, control))
+            if meanwhile:
+                meanwhile()
 
         pages: Pages = dict(run(repository, jobs, workers, add_exports))
         _refuse_clashes([*(job.path for job in jobs), *exported])

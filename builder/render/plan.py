@@ -163,12 +163,20 @@ def registries(site: Plan) -> None:
     site.page(PLACES_PAGE, "places.md", as_of=site.latest_day, holdings=site.holdings, map=whole_map)
     site.page(ACTORS_PAGE, "actors.md")
     site.page(GLOSSARY_PAGE, "glossary.md", vocabularies=vocabulary.GLOSSARY)
-    kinds = [(kind, SINGULAR[kind], model_reference(model)) for kind, model in KINDS.items()]
-    site.page(REFERENCE_PAGE, "reference.md", kinds=kinds, parts=[
-        (part.__name__, (part.__doc__ or "").strip().splitlines()[0], model_reference(part)) for part in PARTS
-    ])  # fmt: skip
+    # Made from the model's JSON Schemas while the page renders, on whichever core renders it.
+    site.page(REFERENCE_PAGE, "reference.md", kinds=Later(_kinds_reference), parts=Later(_parts_reference))
     site.page(DATA_PAGE, "data.md", kinds=exports.kinds_described(), singular=SINGULAR, feed=exports.FEED,
               feed_size=exports.FEED_SIZE)  # fmt: skip
+
+
+def _kinds_reference(repository: Repository) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """Each kind of record's folder, its name and its fields as the reference page shows them."""
+    return [(kind, SINGULAR[kind], model_reference(model)) for kind, model in KINDS.items()]
+
+
+def _parts_reference(repository: Repository) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """Each part of a record's name, what it is and its fields as the reference page shows them."""
+    return [(part.__name__, (part.__doc__ or "").strip().splitlines()[0], model_reference(part)) for part in PARTS]
 
 
 def corrections(site: Plan) -> None:

@@ -163,11 +163,13 @@ def render(
     site: str,
     build: Path | None,
     workers: int | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Pages:
     """`render.render`, taking from `build` (the generated folder's current build) the pages the
     last one-off build saved that no change touched, and saving this build's for the next.
 
     `files` and `site` are the digests of the record files and of site.yaml (`record_digests`).
+    `meanwhile` runs in this process while the other cores render.
     """
     path = state / FILE
     now = record_digests(repository, files, site)
@@ -216,7 +218,7 @@ def render(
                 pages[job.path] = entry
         return texts
 
-    rendered = render_stage(repository, data_folder, workers, run=run)
+    rendered = render_stage(repository, data_folder, workers, run=run, meanwhile=meanwhile)
     cache.write_signed(path, FORMAT, state, {"made_by": made_by, "records": now, "pages": pages})
     return rendered
 
