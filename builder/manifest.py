@@ -158,7 +158,7 @@ def stat_of(path: Path) -> Stat | None:
     return _stat(status) if stat.S_ISREG(status.st_mode) else None
 
 
-def read_only(path: Path) -> Stat:
+def read_only(path: str | Path) -> Stat:
     """Make a file of a build read-only (a hand edit must be deliberate); its record."""
     status = os.lstat(path)
     if stat.S_IMODE(status.st_mode) != READ_ONLY:
@@ -166,7 +166,7 @@ def read_only(path: Path) -> Stat:
     return _stat(status)
 
 
-def created(path: Path, content: bytes) -> Stat:
+def created(path: str | Path, content: bytes) -> Stat:
     """Create the file `path`, which must not exist, holding `content` and read-only (a hand edit must be
     deliberate); its record.
 
@@ -177,7 +177,7 @@ def created(path: Path, content: bytes) -> Stat:
     return _filled(descriptor, content)
 
 
-def filled(path: Path, content: bytes) -> Stat:
+def filled(path: str | Path, content: bytes) -> Stat:
     """Fill the empty file `path`, made ahead for it (`reserve`), with `content` and make it read-only; its
     record. Anything at `path` but a plain file of one name only is refused, untouched."""
     descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))

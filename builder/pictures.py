@@ -390,7 +390,7 @@ class _Taken:
                     for x0, y0, x1, y1 in cells.get((i, j), ()):
                         if left < x1 and x0 < right and top < y1 and y0 < bottom:
                             return False
-        return not any(_meets(*line, box) for line in self.lines)
+        return not self.lines or not any(_meets(*line, box) for line in self.lines)
 
     def add(self, box: Box) -> None:
         self.boxes.append(box)

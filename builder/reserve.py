@@ -71,23 +71,23 @@ class Ahead:
         except OSError:
             pass  # the helper is gone: the writer makes everything itself
 
-    def file(self, destination: Path) -> bool:
+    def file(self, destination: str | Path) -> bool:
         """Move the next empty file made ahead to `destination` (where nothing is); False when none is ready."""
         if not self._take(f"f{self.files_taken}", destination):
             return False
         self.files_taken += 1
         return True
 
-    def folder(self, destination: Path) -> bool:
+    def folder(self, destination: str | Path) -> bool:
         """Move the next empty folder made ahead to `destination` (where nothing is); False when none is ready."""
         if not self._take(f"d{self.folders_taken}", destination):
             return False
         self.folders_taken += 1
         return True
 
-    def _take(self, name: str, destination: Path) -> bool:
+    def _take(self, name: str, destination: str | Path) -> bool:
         try:
-            os.rename(self.location / name, destination)
+            os.rename(f"{self.location}/{name}", destination)
         except FileNotFoundError:
             return False
         return True

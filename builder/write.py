@@ -205,15 +205,22 @@ def _assemble(
     its record are; without, when its bytes are the page's. With `ahead`, files and folders made
     ahead are taken first; a build from nothing takes one for every page.
     """
-    folders = {staging}
+    # Paths as text from here: thousands of files, and pathlib's objects cost more than the calls they make.
+    root = os.fspath(staging)
+    folders = {root}
     if ahead is not None and current is None:
-        needed = {parent for relative in checked for parent in relative.parents} - {PurePosixPath(".")}
+        needed: set[str] = set()
+        for relative in checked:
+            folder = os.path.dirname(relative.as_posix())
+            while folder and folder not in needed:
+                needed.add(folder)
+                folder = os.path.dirname(folder)
         ahead.expect(len(checked), len(needed))
     files = {}
-    for relative, content in sorted(checked.items()):
+    for relative, content in sorted(checked.items(), key=lambda item: item[0].parts):
         path = relative.as_posix()
-        destination = staging / relative
-        _make_folder(destination.parent, folders, ahead)
+        destination = f"{root}/{path}"
+        _make_folder(os.path.dirname(destination), folders, ahead)
         previous = current / relative if current is not None else None
         if previous is None:
             unchanged = False
@@ -232,13 +239,13 @@ def _assemble(
     return files
 
 
-def _make_folder(folder: Path, made: set[Path], ahead: Ahead | None) -> None:
+def _make_folder(folder: str, made: set[str], ahead: Ahead | None) -> None:
     """Make `folder` and any parent of it not in `made` (the staging folder and those made before)."""
     if folder in made:
         return
-    _make_folder(folder.parent, made, ahead)
+    _make_folder(os.path.dirname(folder), made, ahead)
     if ahead is None or not ahead.folder(folder):
-        folder.mkdir()
+        os.mkdir(folder)
     made.add(folder)
 
 
