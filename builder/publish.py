@@ -30,6 +30,7 @@ from .discover import SITE_FILE
 from .load import load_file
 from .model import Site
 from .parallel import ChildError
+from .reserve import Ahead, ahead_in
 from .validate import check_schema
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 
 _TEMPORARY = ".{name}.building-"
 _RETIRED = ".{name}.previous-"
+# Folders made ahead for the next site (`reserve`).
+_AHEAD = ".{name}.ahead-"
 
 log = logging.getLogger("briefings")
 
@@ -144,16 +147,20 @@ def publish(config_file: Path, site_url: str | None = None) -> Published:
         if current.unchanged(kept, inputs, site) and not collect.records:
             return Published(site, unchanged=True)
         fresh = site.with_name(f"{_TEMPORARY.format(name=site.name)}{os.getpid()}")
-        try:
-            made = _build(config, kept, fresh)
-        except (MkDocsException, OSError, ChildError) as error:
-            failure: str | None = str(error).strip().splitlines()[-1] if isinstance(error, ChildError) else str(error)
-            made = Published(site)
-        except BaseException:
-            shutil.rmtree(fresh, ignore_errors=True)
-            raise
-        else:
-            failure = None
+        # Every page of the site is a folder of its own in the new site: a helper makes them while the pages render.
+        with ahead_in(site.with_name(f"{_AHEAD.format(name=site.name)}{os.getpid()}")) as ahead:
+            try:
+                made = _build(config, kept, fresh, ahead)
+            except (MkDocsException, OSError, ChildError) as error:
+                failure: str | None = (
+                    str(error).strip().splitlines()[-1] if isinstance(error, ChildError) else str(error)
+                )
+                made = Published(site)
+            except BaseException:
+                shutil.rmtree(fresh, ignore_errors=True)
+                raise
+            else:
+                failure = None
     if collect.records or failure is not None:
         shutil.rmtree(fresh, ignore_errors=True)
         count = len(collect.records)
@@ -166,8 +173,11 @@ def publish(config_file: Path, site_url: str | None = None) -> Published:
     return Published(site, made.pages, made.rendered)
 
 
-def _build(config: MkDocsConfig, kept: Path, fresh: Path) -> Published:
-    """Build into the folder `fresh`: with `engine` when it supports the configuration, else with MkDocs itself."""
+def _build(config: MkDocsConfig, kept: Path, fresh: Path, ahead: Ahead | None = None) -> Published:
+    """Build into the folder `fresh`: with `engine` when it supports the configuration, else with MkDocs itself.
+
+    The engine lays the site out in folders `ahead` made, where it has made them.
+    """
     from mkdocs.commands.build import build
 
     from .sitebuild.engine import SiteBuild, Unsupported
@@ -179,8 +189,8 @@ def _build(config: MkDocsConfig, kept: Path, fresh: Path) -> Published:
         config.site_dir = str(fresh)
         build(config)
         return Published(fresh)
-    outcome = engine.build()
-    engine.place(outcome, fresh)
+    outcome = engine.build(ahead=ahead)
+    engine.place(outcome, fresh, ahead)
     return Published(fresh, outcome.pages, outcome.rendered)
 
 
@@ -221,10 +231,11 @@ def _forget_leftovers(site: Path) -> None:
     if not site.parent.is_dir():
         return
     temporary, retired = _TEMPORARY.format(name=site.name), _RETIRED.format(name=site.name)
+    ahead = _AHEAD.format(name=site.name)
     ours = sorted(
         entry
         for entry in site.parent.iterdir()
-        if entry.name.startswith((temporary, retired)) and entry.name.rpartition("-")[2].isdigit()
+        if entry.name.startswith((temporary, retired, ahead)) and entry.name.rpartition("-")[2].isdigit()
     )
     for entry in ours:
         if entry.name.startswith(retired) and not site.exists() and not site.is_symlink() and entry.is_dir():

@@ -19,7 +19,8 @@ import os
 import shutil
 import subprocess
 import sys
-from contextlib import suppress
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 # Run with `python -I -S`: nothing but the standard library, no site packages, no environment.
@@ -100,3 +101,40 @@ class Ahead:
             with suppress(OSError):
                 self.helper.stdin.close()
         shutil.rmtree(self.location, ignore_errors=True)
+
+
+@contextmanager
+def ahead_in(folder: Path) -> Iterator[Ahead]:
+    """A helper making files and folders ahead in `folder`, a name of the caller's own for them (anything there
+    is removed first), stopped and its leftovers removed at the end."""
+    if folder.is_symlink() or folder.is_file():
+        folder.unlink()
+    elif folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir()
+    made = Ahead(folder)
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+def folders_of(paths: Iterable[str]) -> set[str]:
+    """Every folder that the relative paths `paths` lie in, with its parents."""
+    folders: set[str] = set()
+    for path in paths:
+        folder = os.path.dirname(path)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    return folders
+
+
+def make_folder(folder: str, made: set[str], ahead: Ahead | None) -> None:
+    """Make `folder`, and any parent of it not in `made` (the folders known to exist), taking those made ahead."""
+    if folder in made:
+        return
+    make_folder(os.path.dirname(folder), made, ahead)
+    if ahead is None or not ahead.folder(folder):
+        os.mkdir(folder)
+    made.add(folder)

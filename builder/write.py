@@ -38,7 +38,7 @@ from .manifest import (
     survey,
     verified,
 )
-from .reserve import Ahead
+from .reserve import Ahead, ahead_in, folders_of, make_folder
 
 __all__ = ["Ahead", "WriteError", "Written", "ahead", "check_path", "current_build", "intact", "write"]
 
@@ -92,14 +92,8 @@ def ahead(target: Path) -> Iterator[Ahead]:
     current_build(target)
     store = _store(target)
     store.mkdir(parents=True, exist_ok=True)
-    folder = store / f"ahead-{os.getpid()}"
-    _remove(folder)
-    folder.mkdir()
-    made = Ahead(folder)
-    try:
+    with ahead_in(store / f"ahead-{os.getpid()}") as made:
         yield made
-    finally:
-        made.close()
 
 
 def write(pages: dict[str, str | bytes], target: Path, known: Written | None = None, made: Ahead | None = None) -> bool:
@@ -209,18 +203,12 @@ def _assemble(
     root = os.fspath(staging)
     folders = {root}
     if ahead is not None and current is None:
-        needed: set[str] = set()
-        for relative in checked:
-            folder = os.path.dirname(relative.as_posix())
-            while folder and folder not in needed:
-                needed.add(folder)
-                folder = os.path.dirname(folder)
-        ahead.expect(len(checked), len(needed))
+        ahead.expect(len(checked), len(folders_of(relative.as_posix() for relative in checked)))
     files = {}
     for relative, content in sorted(checked.items(), key=lambda item: item[0].parts):
         path = relative.as_posix()
         destination = f"{root}/{path}"
-        _make_folder(os.path.dirname(destination), folders, ahead)
+        make_folder(os.path.dirname(destination), folders, ahead)
         previous = current / relative if current is not None else None
         if previous is None:
             unchanged = False
@@ -237,16 +225,6 @@ def _assemble(
         else:
             files[path] = created(destination, _encoded(content))
     return files
-
-
-def _make_folder(folder: str, made: set[str], ahead: Ahead | None) -> None:
-    """Make `folder` and any parent of it not in `made` (the staging folder and those made before)."""
-    if folder in made:
-        return
-    _make_folder(os.path.dirname(folder), made, ahead)
-    if ahead is None or not ahead.folder(folder):
-        os.mkdir(folder)
-    made.add(folder)
 
 
 def _linked_copy(build: Path, copy: Path) -> Path:

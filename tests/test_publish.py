@@ -88,6 +88,8 @@ def test_a_build_interrupted_between_renames_gets_its_last_site_back(project: Pa
     # A kill after the old site was set aside and before the new one took its place.
     (project / "site").rename(project / f".site.previous-{os.getpid() + 1}")
     (project / f".site.building-{os.getpid() + 2}").mkdir()
+    # And what its helper had made ahead.
+    (project / f".site.ahead-{os.getpid() + 3}" / "d0").mkdir(parents=True)
     write_tree(project, {"docs/index.md": "[broken](missing.md)\n"})
     with pytest.raises(PublishError):
         publish(project / "mkdocs.yml")

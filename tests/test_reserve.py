@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import stat
 import time
 from collections.abc import Iterator
@@ -11,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from builder import pipeline, reserve
+from builder import pipeline, publish, reserve
 from builder.problems import DataError
 from builder.write import current_build, intact, write
 
-from .conftest import generated
+from .conftest import SAMPLE, build_site, generated
 
 
 def made_in(folder: Path) -> tuple[list[str], list[str]]:
@@ -173,3 +174,21 @@ def test_a_writer_whose_helper_is_gone_makes_everything_itself(tmp_path: Path) -
     write({"a/index.md": "# A\n", "b.md": "# B\n"}, target, made=made)
     assert generated(tmp_path) == {"a/index.md": b"# A\n", "b.md": b"# B\n"}
     assert made.files_taken == 0 and made.folders_taken == 0
+
+
+def test_a_site_laid_out_in_folders_made_ahead_is_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spied: list[reserve.Ahead]
+) -> None:
+    data = tmp_path / "briefings"
+    shutil.copytree(SAMPLE, data)
+    site = build_site(data, tmp_path / "ahead")
+    [_, made] = spied  # the builder's, then the site's
+    assert made.folders_taken > 0 and made.helper.returncode is not None
+    assert not [entry.name for entry in site.parent.iterdir() if ".ahead-" in entry.name]
+    monkeypatch.setattr(publish, "ahead_in", lambda folder: without_ahead())
+    plain = build_site(data, tmp_path / "plain")
+    assert files_in(site) == files_in(plain)
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}

@@ -42,6 +42,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from .. import parallel, stamp
+from ..reserve import Ahead, folders_of
 from . import aside, blocklevel, blocks, inline, links, marker, store
 
 if TYPE_CHECKING:
@@ -122,11 +123,11 @@ class SiteBuild:
             listed = loader.list_templates()
             loader.list_templates = lambda: listed  # type: ignore[method-assign]
 
-    def build(self, keep: bool = True) -> Outcome:
+    def build(self, keep: bool = True, ahead: Ahead | None = None) -> Outcome:
         """Run MkDocs' build steps; every file of the site is left in `objects`, named in the outcome.
 
         What the pages gave is saved for the next process unless `keep` is False (the preview saves
-        it when it stops, not on every save).
+        it when it stops, not on every save). `ahead` is told how many folders `place` will need.
         """
         from mkdocs.commands.build import _build_extra_template, _build_theme_template
         from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
@@ -145,6 +146,9 @@ class SiteBuild:
             files.add_files_from_theme(self.env, config)
             files = config.plugins.on_files(files, config=config)
             set_exclusions(files, config)
+            if ahead is not None:
+                # Made while the pages render, for `place` to lay them out in.
+                ahead.expect(0, len(folders_of(file.dest_uri for file in files)))
             nav = get_navigation(files, config)
             nav = config.plugins.on_nav(nav, config=config, files=files)
             index = self._search_index()
@@ -239,11 +243,16 @@ class SiteBuild:
             self.save()
         return outcome
 
-    def place(self, outcome: Outcome, folder: Path) -> None:
-        """Lay the site out in the new folder `folder`, each file a hard link to its object where possible."""
-        made: set[Path] = set()
+    def place(self, outcome: Outcome, folder: Path, ahead: Ahead | None = None) -> None:
+        """Lay the site out in the new folder `folder`, each file a hard link to its object where possible, in
+        folders made ahead (`ahead`) where there are some."""
+        root = os.fspath(folder)
+        os.makedirs(root, exist_ok=True)
+        made = {root}
+        if ahead is not None:
+            ahead.expect(0, len(folders_of(outcome.files)))
         for relative, digest in sorted(outcome.files.items()):
-            self.objects.place(digest, folder / relative, made)
+            self.objects.place(digest, f"{root}/{relative}", made, ahead)
 
     def sync(self, outcome: Outcome, folder: Path) -> None:
         """Make the folder this build alone keeps (the preview's) hold the site: only what changed is replaced."""
@@ -253,7 +262,7 @@ class SiteBuild:
             destination = folder / relative
             placing = destination.with_name(f".{destination.name}.placing")
             placing.unlink(missing_ok=True)
-            self.objects.place(digest, placing)
+            self.objects.place(digest, os.fspath(placing))
             os.replace(placing, destination)
             self.placed[relative] = digest
         for relative in set(self.placed) - set(outcome.files):

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import cache
+from ..reserve import Ahead, make_folder
 
 FORMAT = "briefings site cache 3"
 OBJECTS = "objects"
@@ -87,19 +88,20 @@ class Objects:
         with open(source, "rb") as stream:
             return self.put(stream.read())
 
-    def place(self, digest: str, destination: Path, made: set[Path] | None = None) -> None:
+    def place(self, digest: str, destination: str, made: set[str] | None = None, ahead: Ahead | None = None) -> None:
         """Put the object at `destination`: a hard link when the file system allows, else a copy.
 
-        `made` holds the folders known to exist already, so that each is made once.
+        `made` holds the folders known to exist already, so that each is made once, taking those made
+        ahead (`reserve`) first; without it, any missing folder is made.
         """
-        if made is None or destination.parent not in made:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if made is not None:
-                made.add(destination.parent)
+        if made is None:
+            os.makedirs(os.path.dirname(destination), exist_ok=True)
+        else:
+            make_folder(os.path.dirname(destination), made, ahead)
         try:
             os.link(self.path(digest), destination)
         except OSError:
-            destination.write_bytes(self.path(digest).read_bytes())
+            Path(destination).write_bytes(self.path(digest).read_bytes())
 
     def forget_all_but(self, kept: set[str]) -> None:
         """Remove objects no record names, once they are old enough that no other build can be using them."""
