@@ -12,7 +12,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
@@ -50,12 +50,18 @@ def reserved(text: str) -> str | None:
 
 def _slug(value: Any) -> Any:
     if isinstance(value, str):
-        if not is_slug(value):
-            raise PydanticCustomError("invalid-id", "invalid id", {"value": value})
-        reason = reserved(value)
-        if reason:
-            raise PydanticCustomError("reserved-id", "reserved id", {"value": value, "reason": reason})
+        _checked_id(value)
     return value
+
+
+@lru_cache(maxsize=1 << 16)
+def _checked_id(value: str) -> None:
+    """Raise when `value` may not be an id. Ids recur in every reference to them: each is checked once."""
+    if not is_slug(value):
+        raise PydanticCustomError("invalid-id", "invalid id", {"value": value})
+    reason = reserved(value)
+    if reason:
+        raise PydanticCustomError("reserved-id", "reserved id", {"value": value, "reason": reason})
 
 
 def _text(value: Any) -> Any:
@@ -167,13 +173,19 @@ class FuzzyDate:
         return self.text
 
 
+@lru_cache(maxsize=1 << 14)
+def _parsed_date(text: str) -> FuzzyDate:
+    """`FuzzyDate.parse`, once for each text: the same days recur across records, and a FuzzyDate never changes."""
+    return FuzzyDate.parse(text)
+
+
 def _fuzzy_date(value: Any) -> Any:
     if isinstance(value, FuzzyDate):
         return value
     if not isinstance(value, str):
         raise PydanticCustomError("wrong-type", "wrong type", {"expected": "a date", "found": _kind_of(value)})
     try:
-        return FuzzyDate.parse(value)
+        return _parsed_date(value)
     except DateBoundError as error:
         raise PydanticCustomError(error.code, error.code, {"value": value.strip(), **error.params}) from None
     except ValueError as error:
