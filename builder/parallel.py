@@ -63,7 +63,9 @@ def split_map(
 
     Each process claims the next few items as it finishes the last, so slow items do not leave
     one process working while the others wait. This process runs `meanwhile` first, if given, while
-    the others start on the items: what it does stays in this process.
+    the others start on the items: what it does stays in this process. While the others run, this
+    process also runs a thread that reads their results, so a `split_map` called from `work` or
+    `meanwhile` here does its work itself.
     """
     workers = workers_for(len(items)) if workers is None else max(1, min(workers, len(items)))
     if workers == 1:
@@ -145,7 +147,9 @@ class _Receiver(threading.Thread):
                     self.finished = True
                     return
         except (EOFError, OSError):
-            return
+            return  # the child ended without a word: reported as killed
+        except BaseException:  # a result that cannot be read: reported as the child's failure
+            self.failure = traceback.format_exc()
 
 
 def _batches(work: Callable[[Any], Any], items: Sequence[Any], claimed: Synchronized[int]) -> Iterator[dict[int, Any]]:

@@ -66,17 +66,20 @@ def build(data: Path, docs: Path = DOCS, memory: Memory | None = None) -> tuple[
             repository, save_parsed = _validate(data, state, memory or digests, made_by)
             if made:
                 made.expect(*_likely_files(repository))
-            by_hand = handwritten.read(docs)
             folder = data.as_posix() if not data.is_absolute() else data.name
             if memory:
                 pages = reuse.render(memory, repository, folder)
             else:
-                assert isinstance(digests, stamp.Hashed)
+                assert isinstance(digests, stamp.Hashed) and save_parsed is not None
                 site = data / SITE_FILE
                 made_from = digests.digest(str(site)) if site.is_file() and not site.is_symlink() else "none"
-                pages = saved.render(
-                    repository, folder, state, made_by, digests.records, made_from, current, meanwhile=save_parsed
-                )
+                try:
+                    pages = saved.render(
+                        repository, folder, state, made_by, digests.records, made_from, current, meanwhile=save_parsed
+                    )
+                finally:
+                    save_parsed()  # now, if the render ended before it ran alongside
+            by_hand = handwritten.read(docs)
             handwritten.refuse_clashes(list(by_hand), sorted(pages), docs)
             changed = write({**by_hand, **pages}, target, written, made)
         # Validation noted the digest of each record file it read: when one differed from the first stamp's,
@@ -86,6 +89,17 @@ def build(data: Path, docs: Path = DOCS, memory: Memory | None = None) -> tuple[
         if live := current_build(target):
             cache.write_stamp(state / cache.STAMP, {"inputs": inputs, "build": live.name, "pages": len(pages)})
         return len(pages), changed
+
+
+def _once(action: Callable[[], None]) -> Callable[[], None]:
+    """`action`, done by the first call only."""
+    pending = [action]
+
+    def run() -> None:
+        while pending:
+            pending.pop()()
+
+    return run
 
 
 def _likely_files(repository: Repository) -> tuple[int, int]:
@@ -134,7 +148,7 @@ def _validate(
         if lasting:
             lasting.parsed = parsed
     if lasting is None:
-        return repository, parsed.save
+        return repository, _once(parsed.save)
     if kept is None:
         parsed.save()
     return repository, None

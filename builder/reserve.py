@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
@@ -41,7 +42,7 @@ while True:
         for line in lines:
             files, folders = (int(number) for number in line.split())
     elif made_folders < folders and (made_files >= files or made_folders * files <= made_files * folders):
-        os.mkdir(os.path.join(folder, "d%d" % made_folders), 0o755)
+        os.mkdir(os.path.join(folder, "d%d" % made_folders))
         made_folders += 1
     elif made_files < files:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
@@ -80,13 +81,23 @@ class Ahead:
         return True
 
     def folder(self, destination: str | Path) -> bool:
-        """Move the next empty folder made ahead to `destination` (where nothing is); False when none is ready."""
+        """Move the next empty folder made ahead to `destination` (where nothing is); False when none is ready.
+
+        Raises OSError, leaving it there, when what was taken is not the empty folder the helper made.
+        """
         if not self._take(f"d{self.folders_taken}", destination):
             return False
         self.folders_taken += 1
+        status = os.lstat(destination)
+        if not stat.S_ISDIR(status.st_mode) or os.listdir(destination):
+            raise OSError(f"{destination} is not the empty folder made for it")
         return True
 
     def _take(self, name: str, destination: str | Path) -> bool:
+        # A rename would replace what is there: something already at `destination` is left to the caller,
+        # whose own way of making it refuses it (a page named twice, say, on a file system blind to case).
+        if os.path.lexists(destination):
+            return False
         try:
             os.rename(f"{self.location}/{name}", destination)
         except FileNotFoundError:
@@ -104,15 +115,21 @@ class Ahead:
 
 
 @contextmanager
-def ahead_in(folder: Path) -> Iterator[Ahead]:
+def ahead_in(folder: Path) -> Iterator[Ahead | None]:
     """A helper making files and folders ahead in `folder`, a name of the caller's own for them (anything there
-    is removed first), stopped and its leftovers removed at the end."""
-    if folder.is_symlink() or folder.is_file():
-        folder.unlink()
-    elif folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir()
-    made = Ahead(folder)
+    is removed first), stopped and its leftovers removed at the end; None when it cannot start (its folder
+    cannot be made, say), and the caller makes everything itself."""
+    try:
+        if folder.is_symlink() or folder.is_file():
+            folder.unlink()
+        elif folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir()
+        made = Ahead(folder)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        yield None
+        return
     try:
         yield made
     finally:
@@ -132,9 +149,16 @@ def folders_of(paths: Iterable[str]) -> set[str]:
 
 def make_folder(folder: str, made: set[str], ahead: Ahead | None) -> None:
     """Make `folder`, and any parent of it not in `made` (the folders known to exist), taking those made ahead."""
-    if folder in made:
+    parent = os.path.dirname(folder)
+    if folder in made or parent == folder:
         return
-    make_folder(os.path.dirname(folder), made, ahead)
+    make_folder(parent, made, ahead)
     if ahead is None or not ahead.folder(folder):
-        os.mkdir(folder)
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            # Made already, under a name this file system takes for the same (it ignores case, say): a real
+            # folder only, never a link.
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                raise
     made.add(folder)

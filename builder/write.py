@@ -86,7 +86,7 @@ def _digests(pages: dict[str, str | bytes], known: Written) -> tuple[dict[str, b
 
 
 @contextmanager
-def ahead(target: Path) -> Iterator[Ahead]:
+def ahead(target: Path) -> Iterator[Ahead | None]:
     """Empty files and folders made ahead in the store beside `target`, for a build from nothing to fill
     (`reserve`); what is not used is removed at the end. Raises WriteError as `current_build` does."""
     current_build(target)
@@ -191,24 +191,24 @@ def _assemble(
     digests: dict[str, bytes],
     current: Path | None,
     known: Written | None,
-    ahead: Ahead | None = None,
+    made_ahead: Ahead | None = None,
 ) -> dict[str, Stat]:
     """Write every page into `staging`, linking those the current build holds unchanged; their records.
 
     With `known` (what this process wrote into `current`), a file is unchanged when its digest and
-    its record are; without, when its bytes are the page's. With `ahead`, files and folders made
+    its record are; without, when its bytes are the page's. With `made_ahead`, files and folders made
     ahead are taken first; a build from nothing takes one for every page.
     """
     # Paths as text from here: thousands of files, and pathlib's objects cost more than the calls they make.
     root = os.fspath(staging)
     folders = {root}
-    if ahead is not None and current is None:
-        ahead.expect(len(checked), len(folders_of(relative.as_posix() for relative in checked)))
+    if made_ahead is not None and current is None:
+        made_ahead.expect(len(checked), len(folders_of(relative.as_posix() for relative in checked)))
     files = {}
     for relative, content in sorted(checked.items(), key=lambda item: item[0].parts):
         path = relative.as_posix()
         destination = f"{root}/{path}"
-        make_folder(os.path.dirname(destination), folders, ahead)
+        make_folder(os.path.dirname(destination), folders, made_ahead)
         previous = current / relative if current is not None else None
         if previous is None:
             unchanged = False
@@ -220,7 +220,7 @@ def _assemble(
         if previous is not None and unchanged:
             os.link(previous, destination, follow_symlinks=False)
             files[path] = read_only(destination)
-        elif ahead is not None and ahead.file(destination):
+        elif made_ahead is not None and made_ahead.file(destination):
             files[path] = filled(destination, _encoded(content))
         else:
             files[path] = created(destination, _encoded(content))

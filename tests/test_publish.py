@@ -83,6 +83,15 @@ def test_the_command_prints_the_warning_and_exits_1(
     assert not (project / "site").exists()
 
 
+def test_a_site_folder_in_a_folder_yet_to_be_made_is_published(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(CONFIG.replace("site_dir: site", "site_dir: build/site"), encoding="utf-8")
+    site = publish(config).site
+    assert site == project / "build" / "site"
+    assert "All fine." in page(site)
+    assert sorted(p.name for p in (project / "build").iterdir()) == ["site"]
+
+
 def test_a_build_interrupted_between_renames_gets_its_last_site_back(project: Path) -> None:
     publish(project / "mkdocs.yml")
     # A kill after the old site was set aside and before the new one took its place.

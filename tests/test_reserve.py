@@ -183,7 +183,7 @@ def test_a_site_laid_out_in_folders_made_ahead_is_the_same_site(
     shutil.copytree(SAMPLE, data)
     site = build_site(data, tmp_path / "ahead")
     [_, made] = spied  # the builder's, then the site's
-    assert made.folders_taken > 0 and made.helper.returncode is not None
+    assert made.helper.returncode is not None
     assert not [entry.name for entry in site.parent.iterdir() if ".ahead-" in entry.name]
     monkeypatch.setattr(publish, "ahead_in", lambda folder: without_ahead())
     plain = build_site(data, tmp_path / "plain")
@@ -192,3 +192,36 @@ def test_a_site_laid_out_in_folders_made_ahead_is_the_same_site(
 
 def files_in(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("planted", ["link", "full"])
+def test_a_folder_made_ahead_is_used_only_when_it_is_the_empty_folder_made_for_it(tmp_path: Path, planted: str) -> None:
+    target, folder = tmp_path / "generated", tmp_path / "ahead"
+    write({"index.md": "# Old\n"}, target)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    folder.mkdir()
+    made = reserve.Ahead(folder)
+    try:
+        made.expect(0, 1)
+        wait_for(folder, 0, 1)
+        entry = folder / "d0"
+        entry.rmdir()
+        if planted == "link":
+            entry.symlink_to(outside)
+        else:
+            entry.mkdir()
+            (entry / "stray.md").write_text("not the builder's")
+        with pytest.raises(OSError, match="not the empty folder"):
+            write({"index.md": "# New\n", "section/page.md": "# Page\n"}, target, made=made)
+    finally:
+        made.close()
+    assert list(outside.iterdir()) == [], "nothing is written through a planted link"
+    assert generated(tmp_path) == {"index.md": b"# Old\n"}, "the previous pages stay whole"
+
+
+def test_a_helper_that_cannot_start_leaves_the_build_to_make_everything(tmp_path: Path) -> None:
+    missing = tmp_path / "no such folder" / "ahead"
+    with reserve.ahead_in(missing) as made:
+        assert made is None
+    assert not missing.exists()

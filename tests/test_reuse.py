@@ -232,6 +232,28 @@ def test_a_failing_worker_fails_the_map() -> None:
         parallel.split_map(work, list(range(200)), workers=2)
 
 
+class Unreadable:
+    """A result that pickles but cannot be unpickled."""
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return (_refuse, ())
+
+
+def _refuse() -> None:
+    raise ValueError("this result cannot be read back")
+
+
+def test_a_result_that_cannot_be_read_back_fails_the_map_with_the_reason() -> None:
+    parent = os.getpid()
+
+    def work(n: int) -> object:
+        time.sleep(0.001)
+        return Unreadable() if os.getpid() != parent else n
+
+    with pytest.raises(parallel.ChildError, match="cannot be read back"):
+        parallel.split_map(work, list(range(200)), workers=2)
+
+
 PARENT = os.getpid()
 
 
