@@ -35,6 +35,19 @@ def wait_for(folder: Path, files: int, folders: int) -> None:
     raise AssertionError(f"the helper made {made_in(folder)}, not {files} files and {folders} folders")
 
 
+@contextlib.contextmanager
+def made_ahead(folder: Path, files: int, folders: int) -> Iterator[reserve.Ahead]:
+    """A helper that has made `files` empty files and `folders` folders in the new folder `folder`."""
+    folder.mkdir()
+    made = reserve.Ahead(folder)
+    try:
+        made.expect(files, folders)
+        wait_for(folder, files, folders)
+        yield made
+    finally:
+        made.close()
+
+
 @pytest.fixture
 def spied(monkeypatch: pytest.MonkeyPatch) -> list[reserve.Ahead]:
     """Every `Ahead` the builder starts."""
@@ -51,11 +64,7 @@ def spied(monkeypatch: pytest.MonkeyPatch) -> list[reserve.Ahead]:
 
 def test_the_helper_makes_what_it_is_asked_for_and_no_more(tmp_path: Path) -> None:
     folder = tmp_path / "ahead"
-    folder.mkdir()
-    made = reserve.Ahead(folder)
-    try:
-        made.expect(5, 2)
-        wait_for(folder, 5, 2)
+    with made_ahead(folder, 5, 2) as made:
         time.sleep(0.2)
         assert made_in(folder) == ([f"f{n}" for n in range(5)], ["d0", "d1"]), "it stops at what was asked"
         for name in made_in(folder)[0]:
@@ -63,8 +72,6 @@ def test_the_helper_makes_what_it_is_asked_for_and_no_more(tmp_path: Path) -> No
             assert stat.S_ISREG(status.st_mode) and status.st_size == 0 and status.st_nlink == 1
         made.expect(7, 3)
         wait_for(folder, 7, 3)
-    finally:
-        made.close()
     assert made.helper.returncode is not None, "the helper is stopped"
     assert not folder.exists(), "what was not taken is removed"
 
@@ -73,16 +80,10 @@ def test_the_writer_fills_what_was_made_ahead_then_makes_its_own(tmp_path: Path)
     pages: dict[str, str | bytes] = {f"section-{n % 3}/page-{n}.md": f"# Page {n}\n" for n in range(12)}
     pages["index.md"] = b"# Home\n"
     target, folder = tmp_path / "generated", tmp_path / "ahead"
-    folder.mkdir()
-    made = reserve.Ahead(folder)
-    try:
-        made.expect(4, 1)
-        wait_for(folder, 4, 1)
+    with made_ahead(folder, 4, 1) as made:
         inodes = {os.lstat(folder / f"f{n}").st_ino for n in range(4)}
         # The writer asks for all 13 files and 3 folders: what the helper has not made by then, it makes itself.
         write(pages, target, made=made)
-    finally:
-        made.close()
     assert made.files_taken >= 4 and made.folders_taken >= 1
     build = current_build(target)
     assert build is not None and intact(build)
@@ -141,11 +142,7 @@ def test_an_entry_made_ahead_is_filled_only_when_it_is_the_empty_file_made_for_i
     write({"index.md": "# Old\n"}, target)
     outside = tmp_path / "outside.txt"
     outside.write_text("not the builder's")
-    folder.mkdir()
-    made = reserve.Ahead(folder)
-    try:
-        made.expect(1, 0)
-        wait_for(folder, 1, 0)
+    with made_ahead(folder, 1, 0) as made:
         entry = folder / "f0"
         entry.unlink()
         if planted == "link":
@@ -156,8 +153,6 @@ def test_an_entry_made_ahead_is_filled_only_when_it_is_the_empty_file_made_for_i
             os.link(outside, entry)
         with pytest.raises(OSError):
             write({"index.md": "# New\n", "more.md": "# More\n"}, target, made=made)
-    finally:
-        made.close()
     assert outside.read_text() == "not the builder's"
     assert generated(tmp_path) == {"index.md": b"# Old\n"}, "the previous pages stay whole"
     assert not [p for p in (tmp_path / ".generated").iterdir() if p.name.startswith("tmp-")]
@@ -200,11 +195,7 @@ def test_a_folder_made_ahead_is_used_only_when_it_is_the_empty_folder_made_for_i
     write({"index.md": "# Old\n"}, target)
     outside = tmp_path / "outside"
     outside.mkdir()
-    folder.mkdir()
-    made = reserve.Ahead(folder)
-    try:
-        made.expect(0, 1)
-        wait_for(folder, 0, 1)
+    with made_ahead(folder, 0, 1) as made:
         entry = folder / "d0"
         entry.rmdir()
         if planted == "link":
@@ -214,8 +205,6 @@ def test_a_folder_made_ahead_is_used_only_when_it_is_the_empty_folder_made_for_i
             (entry / "stray.md").write_text("not the builder's")
         with pytest.raises(OSError, match="not the empty folder"):
             write({"index.md": "# New\n", "section/page.md": "# Page\n"}, target, made=made)
-    finally:
-        made.close()
     assert list(outside.iterdir()) == [], "nothing is written through a planted link"
     assert generated(tmp_path) == {"index.md": b"# Old\n"}, "the previous pages stay whole"
 
