@@ -29,7 +29,8 @@ from pathlib import Path
 _HELPER = r"""
 import os, select, sys
 os.nice(19)
-folder, files, folders = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+# Nothing until asked (`Ahead.expect`).
+folder, files, folders = sys.argv[1], 0, 0
 made_files = made_folders = 0
 pending = b""
 while True:
@@ -58,7 +59,7 @@ class Ahead:
     def __init__(self, folder: Path) -> None:
         self.location = folder
         self.files_taken = self.folders_taken = 0
-        command = [sys.executable, "-I", "-S", "-c", _HELPER, str(folder), "0", "0"]
+        command = [sys.executable, "-I", "-S", "-c", _HELPER, str(folder)]
         self.helper = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
